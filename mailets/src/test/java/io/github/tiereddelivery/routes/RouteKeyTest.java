@@ -1,0 +1,121 @@
+package io.github.tiereddelivery.routes;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import org.junit.jupiter.api.Test;
+
+class RouteKeyTest {
+
+    @Test
+    void starIsTheDefaultKey() {
+        assertThat(RouteKey.ofDomain("*")).isEqualTo(new RouteKey.Default());
+    }
+
+    @Test
+    void starDotNameIsASuffixKeyOfItsParent() {
+        assertThat(RouteKey.ofDomain("*.initech.test")).isEqualTo(new RouteKey.Suffix("initech.test"));
+    }
+
+    @Test
+    void plainNameIsADomainKey() {
+        assertThat(RouteKey.ofDomain("acme.test")).isEqualTo(new RouteKey.Domain("acme.test"));
+    }
+
+    @Test
+    void singleLabelNameIsADomainKey() {
+        assertThat(RouteKey.ofDomain("intranet")).isEqualTo(new RouteKey.Domain("intranet"));
+    }
+
+    @Test
+    void eachKeyIsWrittenAsInTheFileAndNamesItsKind() {
+        assertThat(new RouteKey.Recipient("it@acme.test")).extracting(RouteKey::asString, RouteKey::kind)
+            .containsExactly("it@acme.test", "recipient");
+        assertThat(new RouteKey.Domain("acme.test")).extracting(RouteKey::asString, RouteKey::kind)
+            .containsExactly("acme.test", "domain");
+        assertThat(new RouteKey.Suffix("initech.test")).extracting(RouteKey::asString, RouteKey::kind)
+            .containsExactly("*.initech.test", "suffix");
+        assertThat(new RouteKey.Default()).extracting(RouteKey::asString, RouteKey::kind)
+            .containsExactly("*", "default");
+    }
+
+    @Test
+    void domainIsHeldLowerCaseInALabelForm() {
+        assertThat(new RouteKey.Domain("Bücher.TEST").domain()).isEqualTo("xn--bcher-kva.test");
+    }
+
+    @Test
+    void recipientIsHeldLowerCaseWithItsDomainInALabelForm() {
+        assertThat(RouteKey.ofRecipient("Info@Bücher.test").asString()).isEqualTo("info@xn--bcher-kva.test");
+    }
+
+    @Test
+    void recipientLocalPartMayContainAnAtWhenQuoted() {
+        assertThat(RouteKey.ofRecipient("\"a@b\"@acme.test").asString()).isEqualTo("\"a@b\"@acme.test");
+    }
+
+    @Test
+    void recipientWithoutLocalPartIsRefused() {
+        assertThatThrownBy(() -> RouteKey.ofRecipient("@acme.test")).hasMessageContaining("has nothing before the @");
+    }
+
+    @Test
+    void recipientWithASpaceIsRefused() {
+        assertThatThrownBy(() -> RouteKey.ofRecipient("i t@acme.test")).hasMessageContaining("contains a space");
+    }
+
+    @Test
+    void addressAsDomainIsRefused() {
+        assertThatThrownBy(() -> RouteKey.ofDomain("it@acme.test"))
+            .hasMessage("\"it@acme.test\" is an address, not a domain; use a recipient route for one address");
+    }
+
+    @Test
+    void labelStartingOrEndingWithAHyphenIsRefused() {
+        assertThatThrownBy(() -> new RouteKey.Domain("acme-.test")).hasMessageContaining("starts or ends with a hyphen");
+        assertThatThrownBy(() -> new RouteKey.Domain("-acme.test")).hasMessageContaining("starts or ends with a hyphen");
+    }
+
+    @Test
+    void labelLongerThan63CharactersIsRefused() {
+        assertThatThrownBy(() -> new RouteKey.Domain("a".repeat(64) + ".test"))
+            .hasMessageContaining("is longer than 63 characters");
+    }
+
+    @Test
+    void nameLongerThan253CharactersIsRefused() {
+        String name = ("a".repeat(60) + ".").repeat(5) + "test";
+
+        assertThatThrownBy(() -> new RouteKey.Domain(name)).hasMessageContaining("is longer than 253 characters");
+    }
+
+    @Test
+    void nameWithASpaceIsRefused() {
+        assertThatThrownBy(() -> new RouteKey.Domain("acme test"))
+            .hasMessage("\"acme test\" is not a valid domain name: it contains a space; names use only letters, "
+                + "digits, hyphens and dots");
+    }
+
+    @Test
+    void trailingDotIsRefused() {
+        assertThatThrownBy(() -> new RouteKey.Domain("acme.test."))
+            .hasMessageContaining("it ends with a dot; remove the trailing dot");
+    }
+
+    @Test
+    void ipAddressIsNotADomain() {
+        assertThatThrownBy(() -> RouteKey.ofDomain("192.0.2.7"))
+            .hasMessageContaining("its last label \"7\" is all digits, so it is not a domain name");
+    }
+
+    @Test
+    void aLabelThatIsNotPunycodeIsRefused() {
+        assertThatThrownBy(() -> new RouteKey.Domain("xn--a.test")).hasMessageContaining("is not valid punycode");
+    }
+
+    @Test
+    void labelThatIdnaProhibitsIsRefused() {
+        // U+E000 is a private-use code point, prohibited by stringprep (RFC 3454 C.3).
+        assertThatThrownBy(() -> new RouteKey.Domain("\uE000.test")).hasMessageContaining("has no valid ASCII (A-label) form");
+    }
+}

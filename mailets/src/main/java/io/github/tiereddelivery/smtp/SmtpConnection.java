@@ -1,0 +1,328 @@
+package io.github.tiereddelivery.smtp;
+
+import static java.util.Objects.requireNonNull;
+
+import java.io.Closeable;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * An SMTP client session with one server (RFC 5321), ready for mail transactions once {@link #open} returns. Reports
+ * what happened stage by stage: session failures as {@link SmtpSessionException}, replies to MAIL, RCPT, DATA and the
+ * end of data in a {@link TransactionResult}. Several transactions may run in a row. Not thread-safe.
+ */
+public final class SmtpConnection implements Closeable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SmtpConnection.class);
+    /** How long {@link #quit()} waits for the reply to QUIT. */
+    private static final Duration QUIT_WAIT = Duration.ofSeconds(1);
+    /** RFC 5321 3.8: the server is shutting down this connection. */
+    private static final int SERVICE_CLOSING = 421;
+    private static final int START_MAIL_INPUT = 354;
+    private static final int AUTH_CONTINUE = 334;
+
+    private final SmtpChannel channel;
+    private final InetSocketAddress address;
+    private final String serverName;
+    private final SmtpClientSettings settings;
+    private SmtpReply greeting;
+    private EhloCapabilities capabilities = EhloCapabilities.none();
+    /** A transaction did not end with the reply to the final ".": RSET before the next one. */
+    private boolean resetNeeded;
+
+    private SmtpConnection(SmtpChannel channel, InetSocketAddress address, String serverName,
+                           SmtpClientSettings settings) {
+        this.channel = channel;
+        this.address = address;
+        this.serverName = serverName;
+        this.settings = settings;
+    }
+
+    /**
+     * Connects and prepares the session: greeting (must be 2xx), EHLO (HELO when EHLO gets a 5xx), STARTTLS as the
+     * settings ask (then EHLO again), AUTH when credentials are set and the server advertises AUTH.
+     *
+     * @param address    where to connect (resolved; this class does no DNS look-ups)
+     * @param serverName the name the route or MX record gave, e.g. "mail1.acme.test", or an address literal; used for
+     *                   TLS (SNI, certificate name) and in messages
+     */
+    public static SmtpConnection open(InetSocketAddress address, String serverName, SmtpClientSettings settings)
+            throws SmtpSessionException {
+        requireNonNull(address, "address");
+        requireNonNull(serverName, "serverName");
+        requireNonNull(settings, "settings");
+        if (address.isUnresolved()) {
+            throw new IllegalArgumentException("address must be resolved, got " + address);
+        }
+        SmtpConnection connection = new SmtpConnection(SmtpChannel.connect(address, serverName, settings),
+            address, serverName, settings);
+        try {
+            connection.startSession();
+        } catch (SmtpSessionException e) {
+            connection.quit();
+            throw e;
+        }
+        return connection;
+    }
+
+    private void startSession() throws SmtpSessionException {
+        greeting = read(Stage.GREETING);
+        if (!greeting.isPositive()) {
+            throw rejected(Stage.GREETING, "greeting " + greeting.asString(), greeting);
+        }
+        capabilities = ehlo();
+        if (!channel.isTls()) {
+            startTlsAsRequired();
+        }
+        authenticate();
+    }
+
+    private EhloCapabilities ehlo() throws SmtpSessionException {
+        SmtpReply ehlo = command(Stage.EHLO, "EHLO " + settings.heloName());
+        if (ehlo.isPositive()) {
+            return EhloCapabilities.parse(ehlo);
+        }
+        if (!ehlo.isPermanent() || ehlo.code() == SERVICE_CLOSING) {
+            throw rejected(Stage.EHLO, "EHLO rejected: " + ehlo.asString(), ehlo);
+        }
+        // RFC 5321 4.1.4: a server that does not know EHLO still knows HELO.
+        SmtpReply helo = command(Stage.EHLO, "HELO " + settings.heloName());
+        if (!helo.isPositive()) {
+            throw rejected(Stage.EHLO, "EHLO rejected (" + ehlo.asString() + "), then HELO rejected: "
+                + helo.asString(), helo);
+        }
+        return EhloCapabilities.none();
+    }
+
+    private void startTlsAsRequired() throws SmtpSessionException {
+        if (settings.startTls() == StartTlsPolicy.NEVER) {
+            return;
+        }
+        if (!capabilities.supports("STARTTLS")) {
+            if (settings.startTls() == StartTlsPolicy.REQUIRED) {
+                throw new SmtpSessionException(Stage.STARTTLS, channel.peer()
+                    + ": TLS is required but the server does not offer STARTTLS");
+            }
+            return;
+        }
+        SmtpReply reply = command(Stage.STARTTLS, "STARTTLS");
+        if (!reply.isPositive()) {
+            throw rejected(Stage.STARTTLS, "STARTTLS rejected: " + reply.asString(), reply);
+        }
+        channel.startTls(Stage.STARTTLS);
+        // RFC 3207 4.2: forget what the server said before TLS and ask again.
+        capabilities = ehlo();
+    }
+
+    /** Like JavaMail: credentials are only used when the server advertises AUTH. */
+    private void authenticate() throws SmtpSessionException {
+        Optional<Credentials> credentials = settings.credentials();
+        Set<String> mechanisms = capabilities.authMechanisms();
+        if (credentials.isEmpty() || mechanisms.isEmpty()) {
+            return;
+        }
+        if (mechanisms.contains("PLAIN")) {
+            authPlain(credentials.get());
+        } else if (mechanisms.contains("LOGIN")) {
+            authLogin(credentials.get());
+        } else {
+            throw new SmtpSessionException(Stage.AUTH, channel.peer() + ": the server offers AUTH " + mechanisms
+                + " but this client supports only PLAIN and LOGIN");
+        }
+    }
+
+    /** RFC 4616, with the initial response (RFC 4954 4). */
+    private void authPlain(Credentials credentials) throws SmtpSessionException {
+        String response = base64("\0" + credentials.username() + "\0" + credentials.password());
+        channel.sendSecret(Stage.AUTH, "AUTH PLAIN " + response, "AUTH PLAIN (credentials hidden)");
+        SmtpReply reply = read(Stage.AUTH);
+        if (!reply.isPositive()) {
+            throw rejected(Stage.AUTH, "AUTH PLAIN rejected: " + reply.asString(), reply);
+        }
+    }
+
+    /** The de-facto LOGIN mechanism: user name and password each answer a 334 challenge. */
+    private void authLogin(Credentials credentials) throws SmtpSessionException {
+        SmtpReply reply = command(Stage.AUTH, "AUTH LOGIN");
+        if (reply.code() == AUTH_CONTINUE) {
+            channel.sendSecret(Stage.AUTH, base64(credentials.username()), "(user name hidden)");
+            reply = read(Stage.AUTH);
+        }
+        if (reply.code() == AUTH_CONTINUE) {
+            channel.sendSecret(Stage.AUTH, base64(credentials.password()), "(password hidden)");
+            reply = read(Stage.AUTH);
+        }
+        if (!reply.isPositive()) {
+            throw rejected(Stage.AUTH, "AUTH LOGIN rejected: " + reply.asString(), reply);
+        }
+    }
+
+    /**
+     * Runs one mail transaction: MAIL FROM, RCPT TO for each recipient, and DATA with the message when at least one
+     * recipient was accepted. With PIPELINING (RFC 2920) MAIL and all RCPT go in one write. Negative replies come back
+     * in the result; a transaction left open is reset (RSET) before the next one.
+     *
+     * @throws SmtpSessionException on I/O errors, timeouts, protocol errors, or a failing RSET before the transaction
+     */
+    public TransactionResult send(Envelope envelope, MessageContent content) throws SmtpSessionException {
+        requireNonNull(envelope, "envelope");
+        requireNonNull(content, "content");
+        if (resetNeeded) {
+            reset();
+        }
+        resetNeeded = true;
+        String mailCommand = withParameters("MAIL FROM:<" + envelope.reversePath() + ">", envelope.mailParameters());
+        List<String> rcptCommands = envelope.recipients().stream()
+            .map(recipient -> withParameters("RCPT TO:<" + recipient.address() + ">", recipient.rcptParameters()))
+            .toList();
+        SmtpReply mailReply;
+        Map<String, SmtpReply> recipientReplies = new LinkedHashMap<>();
+        if (capabilities.supports("PIPELINING")) {
+            List<String> commands = new ArrayList<>();
+            commands.add(mailCommand);
+            commands.addAll(rcptCommands);
+            channel.sendPipelined(Stage.MAIL, commands);
+            mailReply = read(Stage.MAIL);
+            if (mailReply.code() != SERVICE_CLOSING) {
+                readRecipientReplies(envelope.recipients(), null, recipientReplies);
+            }
+        } else {
+            mailReply = command(Stage.MAIL, mailCommand);
+            if (mailReply.isPositive()) {
+                readRecipientReplies(envelope.recipients(), rcptCommands, recipientReplies);
+            }
+        }
+        if (!mailReply.isPositive()) {
+            return new TransactionResult(mailReply, Map.of(), Optional.empty(), Optional.empty());
+        }
+        if (!channel.isOpen() || recipientReplies.values().stream().noneMatch(SmtpReply::isPositive)) {
+            return new TransactionResult(mailReply, recipientReplies, Optional.empty(), Optional.empty());
+        }
+        SmtpReply dataReply = command(Stage.DATA, "DATA");
+        if (dataReply.code() != START_MAIL_INPUT) {
+            return new TransactionResult(mailReply, recipientReplies, Optional.of(dataReply), Optional.empty());
+        }
+        channel.sendMessage(content);
+        SmtpReply messageReply = read(Stage.END_OF_DATA);
+        resetNeeded = false;
+        return new TransactionResult(mailReply, recipientReplies, Optional.of(dataReply), Optional.of(messageReply));
+    }
+
+    /**
+     * Collects one reply per recipient; sends each RCPT first unless they were pipelined ({@code commands} null).
+     * After a 421 the server closes the connection: the recipients it did not answer get that 421.
+     */
+    private void readRecipientReplies(List<EnvelopeRecipient> recipients, List<String> commands,
+                                      Map<String, SmtpReply> replies) throws SmtpSessionException {
+        SmtpReply closing = null;
+        for (int i = 0; i < recipients.size(); i++) {
+            SmtpReply reply;
+            if (closing != null) {
+                reply = closing;
+            } else if (commands == null) {
+                reply = read(Stage.RCPT);
+            } else {
+                reply = command(Stage.RCPT, commands.get(i));
+            }
+            if (reply.code() == SERVICE_CLOSING) {
+                closing = reply;
+            }
+            replies.put(recipients.get(i).address(), reply);
+        }
+    }
+
+    /** RSET (RFC 5321 4.1.1.5): aborts the current transaction. */
+    public void reset() throws SmtpSessionException {
+        SmtpReply reply = command(Stage.RSET, "RSET");
+        if (!reply.isPositive()) {
+            throw rejected(Stage.RSET, "RSET rejected: " + reply.asString(), reply);
+        }
+        resetNeeded = false;
+    }
+
+    /** Sends QUIT, waits briefly for the reply and closes the connection. Never throws; harmless when closed. */
+    public void quit() {
+        Duration wait = settings.readTimeout().compareTo(QUIT_WAIT) < 0 ? settings.readTimeout() : QUIT_WAIT;
+        if (channel.isOpen()) {
+            try {
+                channel.send(Stage.QUIT, "QUIT");
+                channel.readReply(Stage.QUIT, wait);
+            } catch (SmtpSessionException e) {
+                LOG.debug("{}", e.getMessage());
+            }
+        }
+        channel.close(wait);
+    }
+
+    /** {@link #quit()}. */
+    @Override
+    public void close() {
+        quit();
+    }
+
+    /** False after an I/O error, a timeout, a 421 reply or {@link #quit()}. */
+    public boolean isUsable() {
+        return channel.isOpen();
+    }
+
+    /** The extensions of the last EHLO (after STARTTLS: the EHLO over TLS); none after HELO. */
+    public EhloCapabilities capabilities() {
+        return capabilities;
+    }
+
+    public boolean isTlsActive() {
+        return channel.isTls();
+    }
+
+    public SmtpReply greeting() {
+        return greeting;
+    }
+
+    public InetSocketAddress remoteAddress() {
+        return address;
+    }
+
+    public String serverName() {
+        return serverName;
+    }
+
+    @Override
+    public String toString() {
+        return "SmtpConnection[" + channel.peer() + (channel.isOpen() ? "" : ", closed") + "]";
+    }
+
+    private SmtpReply command(Stage stage, String command) throws SmtpSessionException {
+        channel.send(stage, command);
+        return read(stage);
+    }
+
+    private SmtpReply read(Stage stage) throws SmtpSessionException {
+        SmtpReply reply = channel.readReply(stage);
+        if (reply.code() == SERVICE_CLOSING) {
+            channel.abort();
+        }
+        return reply;
+    }
+
+    private SmtpSessionException rejected(Stage stage, String what, SmtpReply reply) {
+        return new SmtpSessionException(stage, channel.peer() + ": " + what, reply);
+    }
+
+    private static String withParameters(String command, List<String> parameters) {
+        return parameters.isEmpty() ? command : command + " " + String.join(" ", parameters);
+    }
+
+    private static String base64(String text) {
+        return Base64.getEncoder().encodeToString(text.getBytes(StandardCharsets.UTF_8));
+    }
+}

@@ -1,14 +1,190 @@
 package io.github.tiereddelivery.mailets;
 
+import java.io.File;
+import java.io.FileNotFoundException;
+import java.io.IOException;
+import java.util.Collection;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.stream.Stream;
+
+import javax.inject.Inject;
 import javax.mail.MessagingException;
 
+import org.apache.james.core.MailAddress;
+import org.apache.james.domainlist.api.DomainList;
+import org.apache.james.filesystem.api.FileSystem;
+import org.apache.james.queue.api.MailPrioritySupport;
+import org.apache.james.queue.api.MailQueue;
+import org.apache.james.queue.api.MailQueueFactory;
+import org.apache.james.transport.mailets.remote.delivery.HeloNameProvider;
 import org.apache.mailet.Mail;
+import org.apache.mailet.ProcessingState;
 import org.apache.mailet.base.GenericMailet;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
-/** Placeholder while the delivery engine is being built: accepts and drops mail. */
+import com.google.common.collect.ImmutableList;
+
+import io.github.tiereddelivery.delivery.Balancer;
+import io.github.tiereddelivery.delivery.Bouncer;
+import io.github.tiereddelivery.delivery.DeliveryConfiguration;
+import io.github.tiereddelivery.delivery.DeliveryRunnable;
+import io.github.tiereddelivery.delivery.DeliveryTarget;
+import io.github.tiereddelivery.delivery.GatewayRoute;
+import io.github.tiereddelivery.delivery.MailDelivrer;
+import io.github.tiereddelivery.delivery.MailDelivrerToServer;
+import io.github.tiereddelivery.delivery.RoutePlanner;
+import io.github.tiereddelivery.delivery.Router;
+import io.github.tiereddelivery.dns.DnsResolver;
+import io.github.tiereddelivery.routes.InvalidRoutesException;
+import io.github.tiereddelivery.routes.Route;
+import io.github.tiereddelivery.routes.RouteTable;
+import io.github.tiereddelivery.routes.RoutesFileParser;
+
+/**
+ * A drop-in replacement for James' RemoteDelivery that delivers each recipient through its route of
+ * {@code conf/delivery-routes.xml}: tiers of servers by preference, balanced inside a tier, failing over to the next
+ * tier. Recipients without a route are delivered as stock does (gateway parameter, else RFC 5321 MX).
+ *
+ * <p>Like stock, {@link #service} splits the mail by target and puts each part into the outgoing queue; the
+ * {@link DeliveryRunnable} takes them out and delivers.
+ */
 public class TieredRemoteDelivery extends GenericMailet {
+    private static final Logger LOGGER = LoggerFactory.getLogger(TieredRemoteDelivery.class);
+    /** As stock: {@code name-to-domain}; ours is {@code name-to-<route key or domain>}. */
+    private static final String NAME_JUNCTION = "-to-";
+
+    private final DomainList domainList;
+    private final MailQueueFactory<?> queueFactory;
+    private final FileSystem fileSystem;
+
+    private DeliveryConfiguration configuration;
+    private MailQueue queue;
+    private Router router;
+    private DeliveryRunnable deliveryRunnable;
+
+    @Inject
+    public TieredRemoteDelivery(DomainList domainList, MailQueueFactory<?> queueFactory, FileSystem fileSystem) {
+        this.domainList = domainList;
+        this.queueFactory = queueFactory;
+        this.fileSystem = fileSystem;
+    }
+
+    @Override
+    public void init() throws MessagingException {
+        configuration = DeliveryConfiguration.from(getMailetConfig());
+        RouteTable routes = loadRoutes();
+        Optional<Route> gateway = GatewayRoute.from(configuration);
+        if (gateway.isPresent() && routes.routes().stream().anyMatch(route -> route.key().asString().equals("*"))) {
+            LOGGER.warn("TieredRemoteDelivery: the routes file has a default route (domain=\"*\"), so the gateway parameter "
+                + "is never used");
+        }
+        router = new Router(() -> routes, gateway);
+        RoutePlanner planner = new RoutePlanner(DnsResolver.using(configuration.dnsServers()), configuration.defaultPort(),
+            route -> gateway.filter(route::equals).flatMap(any -> GatewayRoute.credentials(configuration)));
+        HeloNameProvider heloName = new HeloNameProvider(configuration.heloName().orElse(null), domainList);
+        MailDelivrer delivrer = new MailDelivrer(router, planner, new Balancer(),
+            new MailDelivrerToServer(configuration, heloName::getHeloName, getMailetContext()), configuration.maxDnsProblemRetries());
+        queue = queueFactory.createQueue(configuration.outgoingQueue());
+        deliveryRunnable = new DeliveryRunnable(queue, configuration, delivrer,
+            new Bouncer(configuration.bounceProcessor(), getMailetContext()), getMailetContext());
+        deliveryRunnable.start();
+        LOGGER.info("TieredRemoteDelivery: {} routes from {}, queue {}, {} delivery threads", routes.routes().size(),
+            configuration.routes(), configuration.outgoingQueue().asString(), configuration.deliveryThreads());
+    }
+
+    private RouteTable loadRoutes() throws MessagingException {
+        File file;
+        try {
+            file = fileSystem.getFile(configuration.routes());
+        } catch (FileNotFoundException e) {
+            return missingRoutes(configuration.routes());
+        }
+        if (!file.exists()) {
+            return missingRoutes(file.getPath());
+        }
+        try {
+            return new RoutesFileParser().parse(file.toPath());
+        } catch (InvalidRoutesException e) {
+            throw new MessagingException("TieredRemoteDelivery cannot start with the routes file " + file + ":\n" + e.getMessage(), e);
+        }
+    }
+
+    private RouteTable missingRoutes(String location) throws MessagingException {
+        if (configuration.routesGiven()) {
+            throw new MessagingException("TieredRemoteDelivery parameter <routes>" + configuration.routes() + "</routes>: "
+                + location + " does not exist; create it (see conf/delivery-routes.xml in the distribution) or fix the path");
+        }
+        LOGGER.info("TieredRemoteDelivery: no routes file at {}; every domain is delivered as stock RemoteDelivery does", location);
+        return RouteTable.empty();
+    }
+
     @Override
     public void service(Mail mail) throws MessagingException {
+        if (configuration.usePriority()) {
+            mail.setAttribute(MailPrioritySupport.HIGH_PRIORITY_ATTRIBUTE);
+        }
+        if (mail.getRecipients().isEmpty()) {
+            LOGGER.debug("Mail {} from {} has no recipients and cannot be delivered remotely", mail.getName(), mail.getMaybeSender());
+        } else {
+            enqueueByTarget(mail);
+        }
         mail.setState(Mail.GHOST);
+    }
+
+    /**
+     * One queued part per target, named {@code original-to-target} whatever the name was before, so that neither splits
+     * nor retries grow the name (James refuses names that grew too often as loops).
+     */
+    private void enqueueByTarget(Mail mail) throws MessagingException {
+        String originalName = originalName(mail.getName());
+        List<Map.Entry<DeliveryTarget, List<MailAddress>>> parts = ImmutableList.copyOf(router.group(mail.getRecipients()).entrySet());
+        for (int i = 0; i < parts.size(); i++) {
+            mail.setRecipients(parts.get(i).getValue());
+            mail.setName(originalName + NAME_JUNCTION + parts.get(i).getKey().key());
+            try {
+                queue.enQueue(mail);
+            } catch (MailQueue.MailQueueException e) {
+                // What was not queued stays with the mail, which James moves to its error processor.
+                mail.setRecipients(parts.subList(i, parts.size()).stream()
+                    .flatMap(part -> part.getValue().stream())
+                    .collect(ImmutableList.toImmutableList()));
+                mail.setName(originalName);
+                throw e;
+            }
+        }
+    }
+
+    private static String originalName(String name) {
+        int junction = name.indexOf(NAME_JUNCTION);
+        return junction < 0 ? name : name.substring(0, junction);
+    }
+
+    @Override
+    public void destroy() {
+        if (deliveryRunnable != null) {
+            deliveryRunnable.dispose();
+        }
+        if (queue != null) {
+            try {
+                queue.close();
+            } catch (IOException e) {
+                LOGGER.debug("error closing queue", e);
+            }
+        }
+    }
+
+    @Override
+    public Collection<ProcessingState> requiredProcessingState() {
+        return Stream.of(configuration.bounceProcessor(), configuration.onSuccess())
+            .flatMap(Optional::stream)
+            .collect(ImmutableList.toImmutableList());
+    }
+
+    @Override
+    public String getMailetInfo() {
+        return "TieredRemoteDelivery Mailet";
     }
 }

@@ -1,0 +1,307 @@
+package io.github.tiereddelivery.delivery;
+
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+
+import javax.mail.MessagingException;
+
+import org.apache.james.queue.api.MailQueueName;
+import org.apache.james.transport.mailets.remote.delivery.DelaysAndMaxRetry;
+import org.apache.james.transport.mailets.remote.delivery.Delay;
+import org.apache.mailet.MailetConfig;
+import org.apache.mailet.ProcessingState;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import com.google.common.base.Splitter;
+import com.google.common.collect.ImmutableList;
+import com.google.common.collect.ImmutableSet;
+import com.google.common.net.HostAndPort;
+import com.google.common.net.InetAddresses;
+
+import reactor.core.scheduler.Schedulers;
+
+/**
+ * The parameters of {@code TieredRemoteDelivery}: every parameter of stock RemoteDelivery with its name, meaning and
+ * default, plus {@code routes}, {@code dnsServers} and {@code defaultPort}. Unlike stock, a value that does not parse
+ * stops James with a message naming it instead of silently falling back to a default.
+ */
+public class DeliveryConfiguration {
+    private static final Logger LOGGER = LoggerFactory.getLogger(DeliveryConfiguration.class);
+
+    public static final String DEFAULT_ROUTES = "file://conf/delivery-routes.xml";
+    private static final int SMTP_PORT = 25;
+    private static final int SMTPS_PORT = 465;
+    /** What stock RemoteDelivery really runs on, whatever deliveryThreads says: Reactor's bounded elastic pool. */
+    private static final int STOCK_DELIVERY_THREADS = Schedulers.DEFAULT_BOUNDED_ELASTIC_SIZE;
+    /** JavaMail properties with an equivalent in our SMTP client; the others are reported as ignored. */
+    private static final Set<String> HONOURED_MAIL_PROPERTIES = ImmutableSet.of(
+        "mail.smtp.localhost", "mail.smtp.timeout", "mail.smtp.connectiontimeout",
+        "mail.smtps.localhost", "mail.smtps.timeout", "mail.smtps.connectiontimeout");
+    private static final Set<String> KNOWN_PARAMETERS = ImmutableSet.of(
+        "outgoing", "outgoingQueue", "delayTime", "maxRetries", "maxDnsProblemRetries", "deliveryThreads", "sendpartial",
+        "bounceProcessor", "onSuccess", "timeout", "connectiontimeout", "connectionTimeout", "startTLS", "sslEnable",
+        "verifyServerIdentity", "heloName", "gateway", "gatewayPort", "gatewayUsername", "gatewayusername",
+        "gatewayPassword", "loadBalancing", "debug", "usePriority", "bind", "routes", "dnsServers", "defaultPort",
+        // handled by James' mailet container for every mailet
+        "onMailetException", "onMatchException");
+
+    private final MailQueueName outgoingQueue;
+    private final List<Duration> delayTimes;
+    private final int maxRetries;
+    private final int maxDnsProblemRetries;
+    private final int deliveryThreads;
+    private final Optional<ProcessingState> bounceProcessor;
+    private final Optional<ProcessingState> onSuccess;
+    private final Duration smtpTimeout;
+    private final Duration connectionTimeout;
+    private final boolean startTls;
+    private final boolean sslEnable;
+    private final boolean verifyServerIdentity;
+    private final Optional<String> heloName;
+    private final List<String> gateway;
+    private final Optional<Integer> gatewayPort;
+    private final Optional<String> gatewayUsername;
+    private final Optional<String> gatewayPassword;
+    private final boolean loadBalancing;
+    private final boolean debug;
+    private final boolean usePriority;
+    private final Optional<InetAddress> bind;
+    private final String routes;
+    private final boolean routesGiven;
+    private final List<InetSocketAddress> dnsServers;
+    private final int defaultPort;
+
+    public static DeliveryConfiguration from(MailetConfig config) throws MessagingException {
+        return new DeliveryConfiguration(new ParameterReader(config), config);
+    }
+
+    private DeliveryConfiguration(ParameterReader parameters, MailetConfig config) throws MessagingException {
+        Map<String, String> mailProperties = mailProperties(config);
+        outgoingQueue = MailQueueName.of(parameters.string("outgoing", "outgoingQueue").orElse("outgoing"));
+        int intendedMaxRetries = parameters.integer("maxRetries", 5, 0, Integer.MAX_VALUE, "retries before a bounce");
+        DelaysAndMaxRetry delays = delays(parameters, intendedMaxRetries);
+        maxRetries = delays.getMaxRetries();
+        delayTimes = delays.getExpandedDelays();
+        maxDnsProblemRetries = parameters.integer("maxDnsProblemRetries", 0, 0, Integer.MAX_VALUE, "retries");
+        deliveryThreads = parameters.integer("deliveryThreads", STOCK_DELIVERY_THREADS, 1, 1000, "threads");
+        parameters.bool("sendpartial", false);
+        bounceProcessor = parameters.string("bounceProcessor").map(ProcessingState::new);
+        onSuccess = parameters.string("onSuccess").map(ProcessingState::new);
+        Optional<String> timeout = Optional.ofNullable(mailProperties.get("timeout"))
+            .or(() -> parameters.string("timeout"));
+        smtpTimeout = millis(parameters, "timeout", timeout, 180_000);
+        Optional<String> connectTimeout = parameters.string("connectiontimeout", "connectionTimeout");
+        connectionTimeout = millis(parameters, "connectiontimeout",
+            Optional.ofNullable(mailProperties.get("connectiontimeout")).or(() -> connectTimeout), 60_000);
+        startTls = parameters.bool("startTLS", false);
+        sslEnable = parameters.bool("sslEnable", false);
+        verifyServerIdentity = parameters.bool("verifyServerIdentity", true);
+        heloName = Optional.ofNullable(mailProperties.get("localhost")).or(() -> parameters.string("heloName"));
+        gateway = parameters.string("gateway")
+            .map(value -> Splitter.on(',').trimResults().omitEmptyStrings().splitToList(value))
+            .orElse(ImmutableList.of());
+        gatewayPort = parameters.string("gatewayPort").isPresent()
+            ? Optional.of(parameters.integer("gatewayPort", 0, 1, 65535, "TCP port"))
+            : Optional.empty();
+        gatewayUsername = parameters.string("gatewayUsername", "gatewayusername");
+        gatewayPassword = parameters.string("gatewayPassword");
+        loadBalancing = parameters.bool("loadBalancing", true);
+        debug = parameters.bool("debug", false);
+        usePriority = parameters.bool("usePriority", false);
+        bind = parameters.ipAddress("bind");
+        routes = parameters.string("routes").orElse(DEFAULT_ROUTES);
+        routesGiven = parameters.string("routes").isPresent();
+        dnsServers = dnsServers(parameters);
+        defaultPort = parameters.integer("defaultPort", sslEnable ? SMTPS_PORT : SMTP_PORT, 1, 65535, "TCP port");
+        warnAboutUnusedGatewayParameters();
+        warnAboutUnknownParameters(config);
+    }
+
+    private static DelaysAndMaxRetry delays(ParameterReader parameters, int intendedMaxRetries) throws MessagingException {
+        Optional<String> delayTime = parameters.string("delayTime");
+        if (delayTime.isPresent()) {
+            // Stock drops the delays it cannot parse with only a warning; we refuse them.
+            for (String delay : Splitter.on(',').trimResults().omitEmptyStrings().split(delayTime.get())) {
+                try {
+                    Delay.from(delay);
+                } catch (MessagingException | RuntimeException e) {
+                    throw ParameterReader.invalid("delayTime", delayTime.get(), "\"" + delay + "\" is not a delay; "
+                        + "write a comma-separated list of [attempts*]duration, e.g. 5000, 2*10 minutes, 3*1 hour");
+                }
+            }
+        }
+        return DelaysAndMaxRetry.from(intendedMaxRetries, delayTime.orElse(null));
+    }
+
+    private static Duration millis(ParameterReader parameters, String name, Optional<String> value, int defaultValue)
+            throws InvalidParameterException {
+        if (value.isEmpty()) {
+            return Duration.ofMillis(defaultValue);
+        }
+        return Duration.ofMillis(parameters.integer(name, value.get(), 1, Integer.MAX_VALUE, "milliseconds"));
+    }
+
+    private static List<InetSocketAddress> dnsServers(ParameterReader parameters) throws InvalidParameterException {
+        Optional<String> value = parameters.string("dnsServers");
+        if (value.isEmpty()) {
+            return ImmutableList.of();
+        }
+        List<InetSocketAddress> servers = new ArrayList<>();
+        for (String server : Splitter.on(',').trimResults().omitEmptyStrings().split(value.get())) {
+            try {
+                HostAndPort hostAndPort = HostAndPort.fromString(server).withDefaultPort(53);
+                if (!InetAddresses.isInetAddress(hostAndPort.getHost())) {
+                    throw new IllegalArgumentException("not an IP address");
+                }
+                servers.add(new InetSocketAddress(InetAddresses.forString(hostAndPort.getHost()), hostAndPort.getPort()));
+            } catch (IllegalArgumentException e) {
+                throw ParameterReader.invalid("dnsServers", value.get(), "\"" + server + "\" is not an IP address with an "
+                    + "optional port; write e.g. 127.0.0.1:5353, 192.0.2.53 or [2001:db8::53]:53");
+            }
+        }
+        return ImmutableList.copyOf(servers);
+    }
+
+    /** {@code mail.smtp.X} and {@code mail.smtps.X} by X, for the JavaMail properties we honour. */
+    private static Map<String, String> mailProperties(MailetConfig config) {
+        Map<String, String> honoured = new TreeMap<>();
+        for (String name : ImmutableList.copyOf(config.getInitParameterNames())) {
+            if (!name.startsWith("mail.")) {
+                continue;
+            }
+            if (HONOURED_MAIL_PROPERTIES.contains(name)) {
+                honoured.put(name.substring(name.lastIndexOf('.') + 1), config.getInitParameter(name).trim());
+            } else {
+                LOGGER.warn("TieredRemoteDelivery ignores the JavaMail property <{}>: it has its own SMTP client, which "
+                    + "honours only {} (see README, 'Mailet parameters')", name, HONOURED_MAIL_PROPERTIES);
+            }
+        }
+        return honoured;
+    }
+
+    private void warnAboutUnusedGatewayParameters() {
+        if (gateway.isEmpty() && (gatewayUsername.isPresent() || gatewayPort.isPresent())) {
+            LOGGER.warn("TieredRemoteDelivery: gatewayPort/gatewayUsername are set without <gateway>; they are not used");
+        }
+    }
+
+    private static void warnAboutUnknownParameters(MailetConfig config) {
+        ImmutableList.copyOf(config.getInitParameterNames()).stream()
+            .filter(name -> !name.startsWith("mail.") && !KNOWN_PARAMETERS.contains(name))
+            .forEach(name -> LOGGER.warn("TieredRemoteDelivery ignores the unknown parameter <{}>; known parameters are {}",
+                name, KNOWN_PARAMETERS));
+    }
+
+    public MailQueueName outgoingQueue() {
+        return outgoingQueue;
+    }
+
+    /** The delay before retry number n (1-based) is {@code delayTimes().get(n - 1)}; past the list, stock's 6 hours. */
+    public Duration delayBeforeRetry(int retry) {
+        if (retry < 1 || retry > delayTimes.size()) {
+            return Delay.DEFAULT_DELAY_TIME;
+        }
+        return delayTimes.get(retry - 1);
+    }
+
+    public int maxRetries() {
+        return maxRetries;
+    }
+
+    public int maxDnsProblemRetries() {
+        return maxDnsProblemRetries;
+    }
+
+    public int deliveryThreads() {
+        return deliveryThreads;
+    }
+
+    public Optional<ProcessingState> bounceProcessor() {
+        return bounceProcessor;
+    }
+
+    public Optional<ProcessingState> onSuccess() {
+        return onSuccess;
+    }
+
+    public Duration smtpTimeout() {
+        return smtpTimeout;
+    }
+
+    public Duration connectionTimeout() {
+        return connectionTimeout;
+    }
+
+    public boolean startTls() {
+        return startTls;
+    }
+
+    public boolean sslEnable() {
+        return sslEnable;
+    }
+
+    public boolean verifyServerIdentity() {
+        return verifyServerIdentity;
+    }
+
+    public Optional<String> heloName() {
+        return heloName;
+    }
+
+    public List<String> gateway() {
+        return gateway;
+    }
+
+    public Optional<Integer> gatewayPort() {
+        return gatewayPort;
+    }
+
+    public Optional<String> gatewayUsername() {
+        return gatewayUsername;
+    }
+
+    public Optional<String> gatewayPassword() {
+        return gatewayPassword;
+    }
+
+    public boolean loadBalancing() {
+        return loadBalancing;
+    }
+
+    public boolean debug() {
+        return debug;
+    }
+
+    public boolean usePriority() {
+        return usePriority;
+    }
+
+    public Optional<InetAddress> bind() {
+        return bind;
+    }
+
+    public String routes() {
+        return routes;
+    }
+
+    /** False when {@code routes} was left out: a missing default file then means "no routes", not an error. */
+    public boolean routesGiven() {
+        return routesGiven;
+    }
+
+    public List<InetSocketAddress> dnsServers() {
+        return dnsServers;
+    }
+
+    public int defaultPort() {
+        return defaultPort;
+    }
+}

@@ -1,0 +1,47 @@
+package io.github.tiereddelivery.delivery;
+
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+import org.apache.james.core.MailAddress;
+
+import io.github.tiereddelivery.dsn.RecipientStatus;
+
+/** The outcome of one delivery attempt of a queued mail, recipient by recipient. */
+public record DeliveryReport(Map<MailAddress, Outcome> outcomes) {
+    public DeliveryReport {
+        outcomes = Collections.unmodifiableMap(new LinkedHashMap<>(outcomes));
+    }
+
+    public List<MailAddress> delivered() {
+        return recipients(Outcome.Delivered.class);
+    }
+
+    public Map<MailAddress, RecipientStatus> bounced() {
+        return statuses(Outcome.Bounced.class);
+    }
+
+    public Map<MailAddress, RecipientStatus> deferred() {
+        return statuses(Outcome.Deferred.class);
+    }
+
+    private List<MailAddress> recipients(Class<? extends Outcome> kind) {
+        return outcomes.entrySet().stream()
+            .filter(entry -> kind.isInstance(entry.getValue()))
+            .map(Map.Entry::getKey)
+            .collect(Collectors.toList());
+    }
+
+    private Map<MailAddress, RecipientStatus> statuses(Class<? extends Outcome> kind) {
+        Map<MailAddress, RecipientStatus> result = new LinkedHashMap<>();
+        outcomes.forEach((recipient, outcome) -> {
+            if (kind.isInstance(outcome)) {
+                result.put(recipient, outcome.status());
+            }
+        });
+        return result;
+    }
+}

@@ -1,0 +1,160 @@
+package io.github.tiereddelivery.delivery;
+
+import java.io.Closeable;
+import java.time.Duration;
+import java.util.Date;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+import org.apache.james.core.MailAddress;
+import org.apache.james.queue.api.MailPrioritySupport;
+import org.apache.james.queue.api.MailQueue;
+import org.apache.james.server.core.MailImpl;
+import org.apache.james.transport.mailets.remote.delivery.DeliveryRetriesHelper;
+import org.apache.james.util.MDCBuilder;
+import org.apache.james.lifecycle.api.LifecycleUtil;
+import org.apache.mailet.Mail;
+import org.apache.mailet.MailetContext;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.github.tiereddelivery.dsn.RecipientStatus;
+import reactor.core.Disposable;
+import reactor.core.publisher.Flux;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Scheduler;
+import reactor.core.scheduler.Schedulers;
+
+/**
+ * Takes mail from the outgoing queue with {@code deliveryThreads} workers, runs one delivery attempt each and acts on
+ * the report: delivered recipients go to {@code onSuccess}, refused ones are bounced, the others are queued again with
+ * the next {@code delayTime} or bounced after {@code maxRetries} (stock RemoteDelivery's retry semantics).
+ */
+public class DeliveryRunnable implements Disposable {
+    private static final Logger LOGGER = LoggerFactory.getLogger(DeliveryRunnable.class);
+
+    private final MailQueue queue;
+    private final DeliveryConfiguration configuration;
+    private final MailDelivrer delivrer;
+    private final Bouncer bouncer;
+    private final MailetContext mailetContext;
+    private Scheduler workers;
+    private Scheduler dequeuer;
+    private Disposable subscription;
+
+    public DeliveryRunnable(MailQueue queue, DeliveryConfiguration configuration, MailDelivrer delivrer, Bouncer bouncer,
+                            MailetContext mailetContext) {
+        this.queue = queue;
+        this.configuration = configuration;
+        this.delivrer = delivrer;
+        this.bouncer = bouncer;
+        this.mailetContext = mailetContext;
+    }
+
+    public void start() {
+        int threads = configuration.deliveryThreads();
+        workers = Schedulers.newBoundedElastic(threads, Integer.MAX_VALUE, "TieredRemoteDelivery-" + queue.getName().asString());
+        dequeuer = Schedulers.newSingle("TieredRemoteDelivery-Dequeue-" + queue.getName().asString());
+        subscription = Flux.from(queue.deQueue())
+            .flatMap(item -> Mono.fromRunnable(() -> process(item)).subscribeOn(workers), threads)
+            .onErrorContinue((error, item) -> LOGGER.error("TieredRemoteDelivery: unexpected error around {}", item, error))
+            .subscribeOn(dequeuer)
+            .subscribe();
+    }
+
+    void process(MailQueue.MailQueueItem item) {
+        Mail mail = item.getMail();
+        try (Closeable mdc = MDCBuilder.create()
+                .addToContext("mail", mail.getName())
+                .addToContext("sender", mail.getMaybeSender().asString())
+                .addToContext("recipients", mail.getRecipients().toString())
+                .build()) {
+            DeliveryReport report = delivrer.deliver(mail);
+            act(mail, report);
+            item.done(MailQueue.MailQueueItem.CompletionStatus.SUCCESS);
+        } catch (Throwable t) {
+            // A worker never dies and a mail is never dropped: the queue gets it back as it is now.
+            LOGGER.error("TieredRemoteDelivery: unexpected failure delivering mail {}; it goes back to the queue", mail.getName(), t);
+            giveBack(item);
+        } finally {
+            LifecycleUtil.dispose(mail);
+        }
+    }
+
+    /**
+     * The copies for onSuccess and the bounce are made before the mail is changed for its retry. Should re-queuing
+     * fail, the queue gets the mail back holding only the deferred recipients: nobody is delivered twice.
+     */
+    private void act(Mail mail, DeliveryReport report) throws Exception {
+        Map<MailAddress, RecipientStatus> deferred = report.deferred();
+        List<MailAddress> delivered = report.delivered();
+        Map<MailAddress, RecipientStatus> bounced = report.bounced();
+        if (!delivered.isEmpty()) {
+            configuration.onSuccess().ifPresent(state -> sendCopy(mail, delivered, state.getValue()));
+        }
+        bouncer.bounce(mail, bounced, true);
+        if (!deferred.isEmpty()) {
+            defer(mail, deferred);
+        }
+    }
+
+    private void defer(Mail mail, Map<MailAddress, RecipientStatus> deferred) throws MailQueue.MailQueueException {
+        int retries = DeliveryRetriesHelper.retrieveRetries(mail);
+        if (retries >= configuration.maxRetries()) {
+            LOGGER.info("Mail {}: bouncing {} after {} retries", mail.getName(), deferred.keySet(), retries);
+            bouncer.bounce(mail, deferred, false);
+            return;
+        }
+        mail.setRecipients(deferred.keySet());
+        mail.setState(Mail.ERROR);
+        DeliveryRetriesHelper.incrementRetries(mail);
+        mail.setLastUpdated(new Date());
+        mail.setErrorMessage(deferred.entrySet().stream()
+            .map(entry -> entry.getKey().asString() + ": " + entry.getValue().status() + " " + entry.getValue().diagnostic())
+            .collect(Collectors.joining("\n")));
+        if (configuration.usePriority()) {
+            // As stock (JAMES-1311): retries get the lowest priority.
+            mail.setAttribute(MailPrioritySupport.LOW_PRIORITY_ATTRIBUTE);
+        }
+        Duration delay = configuration.delayBeforeRetry(retries + 1);
+        LOGGER.info("Mail {}: {} deferred, retry {} of {} in {}", mail.getName(), deferred.keySet(), retries + 1,
+            configuration.maxRetries(), delay);
+        queue.enQueue(mail, delay);
+    }
+
+    private void sendCopy(Mail mail, List<MailAddress> recipients, String state) {
+        Mail copy = null;
+        try {
+            copy = MailImpl.duplicate(mail);
+            // duplicate() appends to the name; James refuses names grown past 7 appends as a loop.
+            copy.setName(mail.getName());
+            copy.setRecipients(recipients);
+            mailetContext.sendMail(copy, state);
+        } catch (Exception e) {
+            LOGGER.error("Mail {}: delivered to {} but could not be sent to the onSuccess processor {}", mail.getName(), recipients, state, e);
+        } finally {
+            LifecycleUtil.dispose(copy);
+        }
+    }
+
+    private static void giveBack(MailQueue.MailQueueItem item) {
+        try {
+            item.done(MailQueue.MailQueueItem.CompletionStatus.RETRY);
+        } catch (Exception e) {
+            LOGGER.error("TieredRemoteDelivery: the queue refused mail {} back", item.getMail().getName(), e);
+        }
+    }
+
+    @Override
+    public void dispose() {
+        if (subscription != null) {
+            subscription.dispose();
+            dequeuer.dispose();
+            workers.disposeGracefully()
+                .timeout(Duration.ofSeconds(5))
+                .onErrorResume(e -> Mono.empty())
+                .block();
+        }
+    }
+}

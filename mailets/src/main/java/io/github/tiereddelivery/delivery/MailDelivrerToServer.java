@@ -1,0 +1,100 @@
+package io.github.tiereddelivery.delivery;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.util.EnumSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.function.Supplier;
+
+import javax.mail.MessagingException;
+
+import org.apache.james.core.MailAddress;
+import org.apache.mailet.Mail;
+import org.apache.mailet.MailetContext;
+import org.apache.mailet.base.Converter7Bit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.github.tiereddelivery.dsn.RecipientStatus;
+import io.github.tiereddelivery.routes.TlsPolicy;
+import io.github.tiereddelivery.smtp.SmtpClientSettings;
+import io.github.tiereddelivery.smtp.SmtpConnection;
+import io.github.tiereddelivery.smtp.SmtpSessionException;
+import io.github.tiereddelivery.smtp.Stage;
+import io.github.tiereddelivery.smtp.StartTlsPolicy;
+import io.github.tiereddelivery.smtp.TransactionResult;
+
+/** One attempt: one SMTP session with one server for the recipients given, classified per recipient. */
+public class MailDelivrerToServer {
+    private static final Logger LOGGER = LoggerFactory.getLogger(MailDelivrerToServer.class);
+    /** Stages at which the server, not the mail, failed: what the health memory of a later issue counts. */
+    private static final Set<Stage> SESSION_STAGES = EnumSet.of(Stage.CONNECT, Stage.GREETING, Stage.EHLO, Stage.STARTTLS, Stage.AUTH);
+
+    private final DeliveryConfiguration configuration;
+    private final Supplier<String> heloName;
+    private final Converter7Bit converter7Bit;
+
+    public MailDelivrerToServer(DeliveryConfiguration configuration, Supplier<String> heloName, MailetContext mailetContext) {
+        this.configuration = configuration;
+        this.heloName = heloName;
+        this.converter7Bit = new Converter7Bit(mailetContext);
+    }
+
+    public AttemptResult attempt(Mail mail, List<MailAddress> recipients, Server server, RoutePlan plan) {
+        try (SmtpConnection connection = SmtpConnection.open(server.address(), server.hostname(), settings(plan))) {
+            if (!connection.capabilities().supports("8BITMIME")) {
+                // RFC 6152: 8-bit content may only be sent to servers that announce 8BITMIME.
+                converter7Bit.convertTo7Bit(mail.getMessage());
+            }
+            TransactionResult transaction = connection.send(Envelopes.of(mail, recipients, connection.capabilities()),
+                out -> writeMessage(mail, out));
+            return new AttemptResult(server, AttemptClassifier.classify(transaction, recipients, server), Optional.empty());
+        } catch (SmtpSessionException e) {
+            return new AttemptResult(server, AttemptClassifier.classify(e, recipients, server),
+                Optional.of(e.stage()).filter(SESSION_STAGES::contains));
+        } catch (MessagingException | IOException | RuntimeException e) {
+            // Reading or converting the message failed on our side: not the server's fault, try again later.
+            LOGGER.warn("Mail {}: cannot prepare the message for {}: {}", mail.getName(), server, e.toString());
+            RecipientStatus status = RecipientStatus.of("4.3.0", "local problem preparing the message: " + e);
+            return AttemptResult.same(server, recipients, new RecipientResult(Verdict.SERVER_FAILED, status));
+        }
+    }
+
+    private static void writeMessage(Mail mail, OutputStream out) throws IOException {
+        try {
+            mail.getMessage().writeTo(out);
+        } catch (MessagingException e) {
+            throw new IOException("cannot read the message of mail " + mail.getName() + ": " + e.getMessage(), e);
+        }
+    }
+
+    private SmtpClientSettings settings(RoutePlan plan) {
+        TlsPolicy tls = plan.tls().orElse(configuration.startTls() ? TlsPolicy.OPPORTUNISTIC : TlsPolicy.NONE);
+        SmtpClientSettings.Builder settings = SmtpClientSettings.builder()
+            .heloName(heloName.get())
+            .connectTimeout(configuration.connectionTimeout())
+            .readTimeout(configuration.smtpTimeout())
+            .implicitTls(configuration.sslEnable())
+            .startTls(startTlsPolicy(tls))
+            // Opportunistic TLS encrypts whatever certificate the server shows (Postfix "may"); verifying without
+            // enforcing would only turn a self-signed server into a failure.
+            .verifyCertificates(tls == TlsPolicy.REQUIRED || configuration.sslEnable() ? configuration.verifyServerIdentity() : false)
+            .debug(configuration.debug());
+        configuration.bind().ifPresent(settings::bindAddress);
+        plan.credentials().ifPresent(settings::credentials);
+        return settings.build();
+    }
+
+    private static StartTlsPolicy startTlsPolicy(TlsPolicy tls) {
+        switch (tls) {
+            case REQUIRED:
+                return StartTlsPolicy.REQUIRED;
+            case OPPORTUNISTIC:
+                return StartTlsPolicy.OPPORTUNISTIC;
+            default:
+                return StartTlsPolicy.NEVER;
+        }
+    }
+}

@@ -1,0 +1,157 @@
+package io.github.tiereddelivery.delivery;
+
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+import com.google.common.net.InetAddresses;
+
+import io.github.tiereddelivery.dns.AddressAnswer;
+import io.github.tiereddelivery.dns.DnsResolver;
+import io.github.tiereddelivery.dns.MxAnswer;
+import io.github.tiereddelivery.dns.MxRecord;
+import io.github.tiereddelivery.dns.TemporaryDnsFailure;
+import io.github.tiereddelivery.dsn.RecipientStatus;
+import io.github.tiereddelivery.routes.Balancing;
+import io.github.tiereddelivery.routes.Destination;
+import io.github.tiereddelivery.routes.HostSpec;
+import io.github.tiereddelivery.routes.Route;
+import io.github.tiereddelivery.routes.TlsPolicy;
+import io.github.tiereddelivery.smtp.Credentials;
+
+/**
+ * Turns a target into tiers of servers: explicit hosts through A/AAAA, {@code mx="name"} and unrouted domains through
+ * MX then A/AAAA, keeping the real MX preferences (which James' DNSService drops).
+ */
+public class RoutePlanner {
+    /** RFC 5321 section 5.1: the implicit MX of a domain without MX records has preference 0. */
+    private static final int IMPLICIT_MX_PREFERENCE = 0;
+    private static final Comparator<Server> STABLE_ORDER = Comparator.comparing(Server::hostname)
+        .thenComparing(server -> InetAddresses.toAddrString(server.address().getAddress()))
+        .thenComparingInt(server -> server.address().getPort());
+
+    private final DnsResolver dns;
+    private final int defaultPort;
+    private final Function<Route, Optional<Credentials>> credentials;
+
+    public RoutePlanner(DnsResolver dns, int defaultPort, Function<Route, Optional<Credentials>> credentials) {
+        this.dns = dns;
+        this.defaultPort = defaultPort;
+        this.credentials = credentials;
+    }
+
+    public Resolution plan(DeliveryTarget target) {
+        if (target instanceof DeliveryTarget.Routed) {
+            return plan((DeliveryTarget.Routed) target);
+        }
+        String domain = ((DeliveryTarget.DomainMx) target).domain();
+        return viaMx(target, domain, defaultPort, Balancing.RANDOM, Optional.empty(), Optional.empty());
+    }
+
+    private Resolution plan(DeliveryTarget.Routed target) {
+        Route route = target.route();
+        int routePort = route.port().orElse(defaultPort);
+        Optional<Credentials> routeCredentials = credentials.apply(route);
+        if (route.destination() instanceof Destination.MxOf) {
+            String name = ((Destination.MxOf) route.destination()).name();
+            return viaMx(target, name, routePort, route.balancing(), route.tls(), routeCredentials);
+        }
+        Lookups lookups = new Lookups();
+        for (HostSpec host : ((Destination.Hosts) route.destination()).hosts()) {
+            int port = host.port().orElse(routePort);
+            if (host.isIpLiteral()) {
+                lookups.servers.add(Server.of(host.host(), InetAddresses.forString(host.host()), port, host.preference(), host.weight()));
+            } else {
+                lookups.resolve(host.host(), port, host.preference(), host.weight());
+            }
+        }
+        return lookups.toResolution(target, route.balancing(), route.tls(), routeCredentials);
+    }
+
+    private Resolution viaMx(DeliveryTarget target, String name, int port, Balancing balancing,
+                             Optional<TlsPolicy> tls, Optional<Credentials> routeCredentials) {
+        MxAnswer answer;
+        try {
+            answer = dns.mx(name);
+        } catch (TemporaryDnsFailure e) {
+            return deferred(e);
+        }
+        Lookups lookups = new Lookups();
+        if (answer instanceof MxAnswer.NullMx) {
+            return new Resolution.Unresolvable(RecipientStatus.of("5.1.10",
+                name + " has a null MX record (RFC 7505): it accepts no mail"), Resolution.Consequence.BOUNCE_NOW);
+        } else if (answer instanceof MxAnswer.NoSuchDomain) {
+            return new Resolution.Unresolvable(RecipientStatus.of("5.4.4",
+                "Host or domain name not found: " + name + " does not exist (NXDOMAIN)"),
+                Resolution.Consequence.BOUNCE_AFTER_DNS_RETRIES);
+        } else if (answer instanceof MxAnswer.NoMxRecords) {
+            lookups.resolve(name, port, IMPLICIT_MX_PREFERENCE, 1);
+        } else {
+            for (MxRecord record : ((MxAnswer.Exchanges) answer).records()) {
+                lookups.resolve(record.exchange(), port, record.preference(), 1);
+            }
+        }
+        return lookups.toResolution(target, balancing, tls, routeCredentials);
+    }
+
+    private static Resolution deferred(TemporaryDnsFailure failure) {
+        return new Resolution.Unresolvable(RecipientStatus.of("4.4.3", failure.getMessage()), Resolution.Consequence.DEFER);
+    }
+
+    /** Collects the servers of a target while remembering why some names gave none. */
+    private class Lookups {
+        private final List<Server> servers = new ArrayList<>();
+        private final List<String> missing = new ArrayList<>();
+        private Optional<TemporaryDnsFailure> temporaryFailure = Optional.empty();
+
+        void resolve(String host, int port, int preference, double weight) {
+            try {
+                AddressAnswer answer = dns.addresses(host);
+                if (answer instanceof AddressAnswer.Addresses) {
+                    List<InetAddress> addresses = ((AddressAnswer.Addresses) answer).addresses();
+                    // Every address is a server of the host's preference; they share the host's weight.
+                    addresses.forEach(address -> servers.add(Server.of(host, address, port, preference, weight / addresses.size())));
+                } else if (answer instanceof AddressAnswer.NoSuchHost) {
+                    missing.add(host + ": no such host");
+                } else {
+                    missing.add(host + ": no A or AAAA record");
+                }
+            } catch (TemporaryDnsFailure e) {
+                temporaryFailure = Optional.of(e);
+            }
+        }
+
+        Resolution toResolution(DeliveryTarget target, Balancing balancing, Optional<TlsPolicy> tls,
+                                Optional<Credentials> routeCredentials) {
+            if (servers.isEmpty()) {
+                if (temporaryFailure.isPresent()) {
+                    return deferred(temporaryFailure.get());
+                }
+                return new Resolution.Unresolvable(RecipientStatus.of("5.4.4",
+                    "no server of " + target.describe() + " has an address: " + String.join("; ", missing)),
+                    Resolution.Consequence.BOUNCE_AFTER_DNS_RETRIES);
+            }
+            return new Resolution.Planned(new RoutePlan(target, tiers(servers), balancing, tls, routeCredentials));
+        }
+    }
+
+    /** Group by preference, lowest first; the same address and port named twice is one server, at its best preference. */
+    static List<Tier> tiers(List<Server> servers) {
+        Map<InetSocketAddress, Server> unique = new LinkedHashMap<>();
+        servers.forEach(server -> unique.merge(server.address(), server,
+            (first, second) -> second.preference() < first.preference() ? second : first));
+        Map<Integer, List<Server>> byPreference = unique.values().stream()
+            .collect(Collectors.groupingBy(Server::preference, TreeMap::new, Collectors.toList()));
+        return byPreference.entrySet().stream()
+            .map(entry -> new Tier(entry.getKey(), entry.getValue().stream().sorted(STABLE_ORDER).collect(Collectors.toList())))
+            .collect(Collectors.toList());
+    }
+}

@@ -1,0 +1,163 @@
+package io.github.tiereddelivery.delivery;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.net.InetSocketAddress;
+import java.time.Duration;
+
+import org.apache.james.queue.api.MailQueueName;
+import org.apache.mailet.ProcessingState;
+import org.apache.mailet.base.test.FakeMailetConfig;
+import org.junit.jupiter.api.Test;
+
+class DeliveryConfigurationTest {
+
+    private static FakeMailetConfig.Builder config() {
+        return FakeMailetConfig.builder().mailetName("TieredRemoteDelivery");
+    }
+
+    @Test
+    void defaultsAreStockRemoteDeliveryDefaults() throws Exception {
+        DeliveryConfiguration configuration = DeliveryConfiguration.from(config().build());
+
+        assertThat(configuration.outgoingQueue()).isEqualTo(MailQueueName.of("outgoing"));
+        assertThat(configuration.maxRetries()).isEqualTo(5);
+        assertThat(configuration.delayBeforeRetry(1)).isEqualTo(Duration.ofHours(6));
+        assertThat(configuration.maxDnsProblemRetries()).isZero();
+        assertThat(configuration.smtpTimeout()).isEqualTo(Duration.ofMillis(180_000));
+        assertThat(configuration.connectionTimeout()).isEqualTo(Duration.ofMillis(60_000));
+        assertThat(configuration.startTls()).isFalse();
+        assertThat(configuration.sslEnable()).isFalse();
+        assertThat(configuration.verifyServerIdentity()).isTrue();
+        assertThat(configuration.loadBalancing()).isTrue();
+        assertThat(configuration.bounceProcessor()).isEmpty();
+        assertThat(configuration.gateway()).isEmpty();
+    }
+
+    @Test
+    void newParametersHaveTheirDefaults() throws Exception {
+        DeliveryConfiguration configuration = DeliveryConfiguration.from(config().build());
+
+        assertThat(configuration.routes()).isEqualTo("file://conf/delivery-routes.xml");
+        assertThat(configuration.routesGiven()).isFalse();
+        assertThat(configuration.dnsServers()).isEmpty();
+        assertThat(configuration.defaultPort()).isEqualTo(25);
+    }
+
+    @Test
+    void theDefaultPortIsSmtpsWhenSslIsEnabled() throws Exception {
+        assertThat(DeliveryConfiguration.from(config().setProperty("sslEnable", "true").build()).defaultPort()).isEqualTo(465);
+    }
+
+    @Test
+    void bothSpellingsOfTheQueueNameAreAccepted() throws Exception {
+        assertThat(DeliveryConfiguration.from(config().setProperty("outgoing", "out1").build()).outgoingQueue())
+            .isEqualTo(MailQueueName.of("out1"));
+        assertThat(DeliveryConfiguration.from(config().setProperty("outgoingQueue", "out2").build()).outgoingQueue())
+            .isEqualTo(MailQueueName.of("out2"));
+    }
+
+    @Test
+    void twoSpellingsWithDifferentValuesAreRefused() {
+        assertThatThrownBy(() -> DeliveryConfiguration.from(config()
+                .setProperty("outgoing", "out1").setProperty("outgoingQueue", "out2").build()))
+            .isInstanceOf(InvalidParameterException.class)
+            .hasMessageContaining("<outgoing>out1</outgoing>")
+            .hasMessageContaining("outgoingQueue");
+    }
+
+    @Test
+    void bothSpellingsOfTheConnectionTimeoutAreAccepted() throws Exception {
+        assertThat(DeliveryConfiguration.from(config().setProperty("connectiontimeout", "1500").build()).connectionTimeout())
+            .isEqualTo(Duration.ofMillis(1500));
+        assertThat(DeliveryConfiguration.from(config().setProperty("connectionTimeout", "2500").build()).connectionTimeout())
+            .isEqualTo(Duration.ofMillis(2500));
+    }
+
+    @Test
+    void delaysFollowStockSyntaxAndMaxRetries() throws Exception {
+        DeliveryConfiguration configuration = DeliveryConfiguration.from(config()
+            .setProperty("delayTime", "5000, 2*10 minutes, 1 hour")
+            .setProperty("maxRetries", "4")
+            .build());
+
+        assertThat(configuration.maxRetries()).isEqualTo(4);
+        assertThat(configuration.delayBeforeRetry(1)).isEqualTo(Duration.ofSeconds(5));
+        assertThat(configuration.delayBeforeRetry(2)).isEqualTo(Duration.ofMinutes(10));
+        assertThat(configuration.delayBeforeRetry(3)).isEqualTo(Duration.ofMinutes(10));
+        assertThat(configuration.delayBeforeRetry(4)).isEqualTo(Duration.ofHours(1));
+    }
+
+    @Test
+    void anUnparsableDelayIsRefusedInsteadOfDropped() {
+        assertThatThrownBy(() -> DeliveryConfiguration.from(config().setProperty("delayTime", "5000, soon").build()))
+            .isInstanceOf(InvalidParameterException.class)
+            .hasMessageContaining("\"soon\" is not a delay");
+    }
+
+    @Test
+    void anUnparsableTimeoutIsRefusedInsteadOfDefaulted() {
+        assertThatThrownBy(() -> DeliveryConfiguration.from(config().setProperty("timeout", "3s").build()))
+            .isInstanceOf(InvalidParameterException.class)
+            .hasMessageContaining("<timeout>3s</timeout>")
+            .hasMessageContaining("milliseconds");
+    }
+
+    @Test
+    void aBooleanMustBeTrueOrFalse() {
+        assertThatThrownBy(() -> DeliveryConfiguration.from(config().setProperty("startTLS", "yes please").build()))
+            .isInstanceOf(InvalidParameterException.class)
+            .hasMessageContaining("write true or false");
+    }
+
+    @Test
+    void deliveryThreadsIsHonoured() throws Exception {
+        assertThat(DeliveryConfiguration.from(config().setProperty("deliveryThreads", "3").build()).deliveryThreads()).isEqualTo(3);
+    }
+
+    @Test
+    void dnsServersTakeAnOptionalPort() throws Exception {
+        DeliveryConfiguration configuration = DeliveryConfiguration.from(config()
+            .setProperty("dnsServers", "127.0.0.1:5353, 192.0.2.53, [::1]:5300")
+            .build());
+
+        assertThat(configuration.dnsServers()).containsExactly(
+            new InetSocketAddress("127.0.0.1", 5353), new InetSocketAddress("192.0.2.53", 53), new InetSocketAddress("::1", 5300));
+    }
+
+    @Test
+    void aDnsServerMustBeAnIpAddress() {
+        assertThatThrownBy(() -> DeliveryConfiguration.from(config().setProperty("dnsServers", "ns1.example.net").build()))
+            .isInstanceOf(InvalidParameterException.class)
+            .hasMessageContaining("\"ns1.example.net\" is not an IP address");
+    }
+
+    @Test
+    void theDefaultPortMustBeAPort() {
+        assertThatThrownBy(() -> DeliveryConfiguration.from(config().setProperty("defaultPort", "70000").build()))
+            .isInstanceOf(InvalidParameterException.class)
+            .hasMessageContaining("from 1 to 65535");
+    }
+
+    @Test
+    void javaMailTimeoutsOverrideTheParametersAsInStock() throws Exception {
+        DeliveryConfiguration configuration = DeliveryConfiguration.from(config()
+            .setProperty("timeout", "1000")
+            .setProperty("mail.smtp.timeout", "2000")
+            .build());
+
+        assertThat(configuration.smtpTimeout()).isEqualTo(Duration.ofMillis(2000));
+    }
+
+    @Test
+    void processorsAreRead() throws Exception {
+        DeliveryConfiguration configuration = DeliveryConfiguration.from(config()
+            .setProperty("bounceProcessor", "bounces")
+            .setProperty("onSuccess", "delivered")
+            .build());
+
+        assertThat(configuration.bounceProcessor()).contains(new ProcessingState("bounces"));
+        assertThat(configuration.onSuccess()).contains(new ProcessingState("delivered"));
+    }
+}

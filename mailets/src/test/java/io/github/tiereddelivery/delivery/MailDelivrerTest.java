@@ -1,0 +1,212 @@
+package io.github.tiereddelivery.delivery;
+
+import static io.github.tiereddelivery.delivery.Servers.server;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.ArgumentMatchers.anyList;
+import static org.mockito.ArgumentMatchers.argThat;
+import static org.mockito.ArgumentMatchers.eq;
+import static org.mockito.Mockito.mock;
+import static org.mockito.Mockito.never;
+import static org.mockito.Mockito.verify;
+import static org.mockito.Mockito.when;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+
+import org.apache.james.core.MailAddress;
+import org.apache.james.transport.mailets.remote.delivery.DeliveryRetriesHelper;
+import org.apache.mailet.Mail;
+import org.apache.mailet.base.test.FakeMail;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import io.github.tiereddelivery.dsn.RecipientStatus;
+import io.github.tiereddelivery.routes.Balancing;
+import io.github.tiereddelivery.routes.RouteTable;
+import io.github.tiereddelivery.smtp.Stage;
+
+class MailDelivrerTest {
+    private static final Server PRIMARY = server("mx1.acme.test", "127.0.0.2", 10);
+    private static final Server PRIMARY_TWIN = server("mx2.acme.test", "127.0.0.3", 10);
+    private static final Server BACKUP = server("backup.acme.test", "127.0.0.4", 20);
+    private static final RecipientStatus OK = RecipientStatus.of("2.0.0", "250 2.0.0 OK");
+    private static final RecipientStatus REFUSED = RecipientStatus.of("4.4.1", "connect to server: Connection refused");
+    private static final RecipientStatus GREYLISTED = RecipientStatus.of("4.7.1", "451 4.7.1 greylisted");
+    private static final RecipientStatus UNKNOWN_USER = RecipientStatus.of("5.1.1", "550 5.1.1 unknown user");
+
+    private MailAddress alice;
+    private MailAddress bob;
+    private RoutePlanner planner;
+    private MailDelivrerToServer servers;
+    private Balancer inOrder;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        alice = new MailAddress("alice@acme.test");
+        bob = new MailAddress("bob@acme.test");
+        planner = mock(RoutePlanner.class);
+        servers = mock(MailDelivrerToServer.class);
+        inOrder = mock(Balancer.class);
+        when(inOrder.order(any(), any())).thenAnswer(invocation -> ((Tier) invocation.getArgument(1)).servers());
+    }
+
+    private MailDelivrer delivrer(int maxDnsProblemRetries) {
+        return new MailDelivrer(new Router(RouteTable::empty, Optional.empty()), planner, inOrder, servers, maxDnsProblemRetries);
+    }
+
+    private void tiers(Server... all) {
+        RoutePlan plan = new RoutePlan(new DeliveryTarget.DomainMx("acme.test"), RoutePlanner.tiers(List.of(all)),
+            Balancing.RANDOM, Optional.empty(), Optional.empty());
+        when(planner.plan(any())).thenReturn(new Resolution.Planned(plan));
+    }
+
+    /** The server answers each recipient it is asked about with the verdict the function gives. */
+    private void answers(Server server, Function<MailAddress, RecipientResult> perRecipient) {
+        when(servers.attempt(any(), anyList(), eq(server), any())).thenAnswer(invocation -> {
+            List<MailAddress> recipients = invocation.getArgument(1);
+            Map<MailAddress, RecipientResult> results = new LinkedHashMap<>();
+            recipients.forEach(recipient -> results.put(recipient, perRecipient.apply(recipient)));
+            return new AttemptResult(server, results, Optional.empty());
+        });
+    }
+
+    private void down(Server server) {
+        when(servers.attempt(any(), anyList(), eq(server), any())).thenAnswer(invocation -> {
+            List<MailAddress> recipients = invocation.getArgument(1);
+            Map<MailAddress, RecipientResult> results = new LinkedHashMap<>();
+            recipients.forEach(recipient -> results.put(recipient, new RecipientResult(Verdict.SERVER_FAILED, REFUSED)));
+            return new AttemptResult(server, results, Optional.of(Stage.CONNECT));
+        });
+    }
+
+    private static Function<MailAddress, RecipientResult> all(Verdict verdict, RecipientStatus status) {
+        return any -> new RecipientResult(verdict, status);
+    }
+
+    private Mail mail(MailAddress... recipients) throws Exception {
+        return FakeMail.builder().name("mail1").sender("sender@sender.test").recipients(recipients).build();
+    }
+
+    @Test
+    void thePrimaryGetsTheMailWhenItIsUp() throws Exception {
+        tiers(PRIMARY, BACKUP);
+        answers(PRIMARY, all(Verdict.DELIVERED, OK));
+
+        DeliveryReport report = delivrer(0).deliver(mail(alice, bob));
+
+        assertThat(report.delivered()).containsExactlyInAnyOrder(alice, bob);
+        verify(servers, never()).attempt(any(), anyList(), eq(BACKUP), any());
+    }
+
+    @Test
+    void theBackupTierGetsTheMailInTheSameAttemptWhenThePrimaryIsDown() throws Exception {
+        tiers(PRIMARY, BACKUP);
+        down(PRIMARY);
+        answers(BACKUP, all(Verdict.DELIVERED, OK));
+
+        DeliveryReport report = delivrer(0).deliver(mail(alice));
+
+        assertThat(report.outcomes().get(alice)).isEqualTo(new Outcome.Delivered(BACKUP, OK));
+    }
+
+    @Test
+    void theOtherServerOfTheTierIsTriedBeforeTheNextTier() throws Exception {
+        tiers(PRIMARY, PRIMARY_TWIN, BACKUP);
+        down(PRIMARY);
+        answers(PRIMARY_TWIN, all(Verdict.DELIVERED, OK));
+
+        assertThat(delivrer(0).deliver(mail(alice)).outcomes().get(alice)).isEqualTo(new Outcome.Delivered(PRIMARY_TWIN, OK));
+        verify(servers, never()).attempt(any(), anyList(), eq(BACKUP), any());
+    }
+
+    @Test
+    void aRecipientRefusedWith4xxAtRcptIsOfferedToTheOtherServerOfItsTier() throws Exception {
+        tiers(PRIMARY, PRIMARY_TWIN, BACKUP);
+        answers(PRIMARY, recipient -> recipient.equals(bob)
+            ? new RecipientResult(Verdict.RECIPIENT_DEFERRED, GREYLISTED) : new RecipientResult(Verdict.DELIVERED, OK));
+        answers(PRIMARY_TWIN, all(Verdict.DELIVERED, OK));
+
+        DeliveryReport report = delivrer(0).deliver(mail(alice, bob));
+
+        assertThat(report.outcomes().get(alice)).isEqualTo(new Outcome.Delivered(PRIMARY, OK));
+        assertThat(report.outcomes().get(bob)).isEqualTo(new Outcome.Delivered(PRIMARY_TWIN, OK));
+        verify(servers).attempt(any(), eq(List.of(bob)), eq(PRIMARY_TWIN), any());
+    }
+
+    @Test
+    void aRecipientRefusedWith4xxByItsWholeTierIsDeferredWithoutTryingTheNextTier() throws Exception {
+        tiers(PRIMARY, BACKUP);
+        answers(PRIMARY, all(Verdict.RECIPIENT_DEFERRED, GREYLISTED));
+        answers(BACKUP, all(Verdict.DELIVERED, OK));
+
+        DeliveryReport report = delivrer(0).deliver(mail(alice));
+
+        assertThat(report.deferred()).containsExactly(Map.entry(alice, GREYLISTED));
+        verify(servers, never()).attempt(any(), anyList(), eq(BACKUP), any());
+    }
+
+    @Test
+    void aRecipientRefusedWith5xxIsBouncedWhileTheOthersAreDelivered() throws Exception {
+        tiers(PRIMARY, BACKUP);
+        answers(PRIMARY, recipient -> recipient.equals(bob)
+            ? new RecipientResult(Verdict.REJECTED, UNKNOWN_USER) : new RecipientResult(Verdict.DELIVERED, OK));
+
+        DeliveryReport report = delivrer(0).deliver(mail(alice, bob));
+
+        assertThat(report.delivered()).containsExactly(alice);
+        assertThat(report.bounced()).containsExactly(Map.entry(bob, UNKNOWN_USER));
+        verify(servers, never()).attempt(any(), anyList(), eq(BACKUP), any());
+    }
+
+    @Test
+    void aTemporaryFailureAfterTheDataGoesToTheNextServerForTheWholeMessage() throws Exception {
+        tiers(PRIMARY, BACKUP);
+        answers(PRIMARY, all(Verdict.SERVER_FAILED, RecipientStatus.of("4.3.0", "451 4.3.0 try later")));
+        answers(BACKUP, all(Verdict.DELIVERED, OK));
+
+        assertThat(delivrer(0).deliver(mail(alice, bob)).delivered()).containsExactlyInAnyOrder(alice, bob);
+        verify(servers).attempt(any(), argThat(recipients -> recipients.containsAll(List.of(alice, bob))), eq(BACKUP), any());
+    }
+
+    @Test
+    void whenEveryServerFailsTheRecipientsAreDeferredWithTheLastError() throws Exception {
+        tiers(PRIMARY, BACKUP);
+        down(PRIMARY);
+        answers(BACKUP, all(Verdict.SERVER_FAILED, GREYLISTED));
+
+        assertThat(delivrer(0).deliver(mail(alice)).deferred()).containsExactly(Map.entry(alice, GREYLISTED));
+    }
+
+    @Test
+    void aNullMxBouncesAtOnce() throws Exception {
+        RecipientStatus nullMx = RecipientStatus.of("5.1.10", "acme.test has a null MX record");
+        when(planner.plan(any())).thenReturn(new Resolution.Unresolvable(nullMx, Resolution.Consequence.BOUNCE_NOW));
+
+        assertThat(delivrer(3).deliver(mail(alice)).bounced()).containsExactly(Map.entry(alice, nullMx));
+    }
+
+    @Test
+    void aNameWithoutAddressIsDeferredUntilMaxDnsProblemRetries() throws Exception {
+        RecipientStatus noAddress = RecipientStatus.of("5.4.4", "no server has an address");
+        when(planner.plan(any())).thenReturn(new Resolution.Unresolvable(noAddress, Resolution.Consequence.BOUNCE_AFTER_DNS_RETRIES));
+        Mail mail = mail(alice);
+
+        assertThat(delivrer(1).deliver(mail).deferred()).containsOnlyKeys(alice);
+        mail.setAttribute(DeliveryRetriesHelper.makeAttribute(1));
+        assertThat(delivrer(1).deliver(mail).bounced()).containsOnlyKeys(alice);
+    }
+
+    @Test
+    void aTemporaryDnsFailureIsNeverABounce() throws Exception {
+        RecipientStatus servfail = RecipientStatus.of("4.4.3", "temporary DNS failure");
+        when(planner.plan(any())).thenReturn(new Resolution.Unresolvable(servfail, Resolution.Consequence.DEFER));
+        Mail mail = mail(alice);
+        mail.setAttribute(DeliveryRetriesHelper.makeAttribute(50));
+
+        assertThat(delivrer(0).deliver(mail).deferred()).containsExactly(Map.entry(alice, servfail));
+    }
+}

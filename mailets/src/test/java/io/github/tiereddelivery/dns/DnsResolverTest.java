@@ -1,0 +1,240 @@
+package io.github.tiereddelivery.dns;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.net.InetAddress;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+
+import org.junit.jupiter.api.Test;
+import org.xbill.DNS.AAAARecord;
+import org.xbill.DNS.ARecord;
+import org.xbill.DNS.DClass;
+import org.xbill.DNS.Flags;
+import org.xbill.DNS.MXRecord;
+import org.xbill.DNS.Message;
+import org.xbill.DNS.Name;
+import org.xbill.DNS.Rcode;
+import org.xbill.DNS.Record;
+import org.xbill.DNS.Resolver;
+import org.xbill.DNS.Section;
+import org.xbill.DNS.Type;
+
+class DnsResolverTest {
+
+    /** A DNS server in a box: answers from a table, counts the questions it gets. */
+    private static class ScriptedResolver implements Resolver {
+        private final Map<String, Function<Message, Message>> answers = new ConcurrentHashMap<>();
+        private final AtomicInteger questions = new AtomicInteger();
+
+        ScriptedResolver answer(String name, int type, int rcode, Record... records) {
+            answers.put(key(name, type), query -> {
+                Message response = new Message(query.getHeader().getID());
+                response.getHeader().setFlag(Flags.QR);
+                response.getHeader().setFlag(Flags.AA);
+                response.getHeader().setRcode(rcode);
+                response.addRecord(query.getQuestion(), Section.QUESTION);
+                for (Record record : records) {
+                    response.addRecord(record, Section.ANSWER);
+                }
+                return response;
+            });
+            return this;
+        }
+
+        private static String key(String name, int type) {
+            return name + "/" + Type.string(type);
+        }
+
+        @Override
+        public CompletionStage<Message> sendAsync(Message query, Executor executor) {
+            questions.incrementAndGet();
+            Record question = query.getQuestion();
+            Function<Message, Message> answer = answers.get(key(question.getName().toString(), question.getType()));
+            if (answer == null) {
+                return CompletableFuture.failedFuture(new AssertionError("unexpected question " + question));
+            }
+            return CompletableFuture.completedFuture(answer.apply(query));
+        }
+
+        @Override
+        public CompletionStage<Message> sendAsync(Message query) {
+            return sendAsync(query, Runnable::run);
+        }
+
+        @Override
+        public Message send(Message query) {
+            return sendAsync(query).toCompletableFuture().join();
+        }
+
+        @Override
+        public void setPort(int port) {
+        }
+
+        @Override
+        public void setTCP(boolean flag) {
+        }
+
+        @Override
+        public void setIgnoreTruncation(boolean flag) {
+        }
+
+        @Override
+        public void setEDNS(int version, int payloadSize, int flags, List<org.xbill.DNS.EDNSOption> options) {
+        }
+
+        @Override
+        public void setTSIGKey(org.xbill.DNS.TSIG key) {
+        }
+
+        @Override
+        public void setTimeout(Duration timeout) {
+        }
+    }
+
+    private static Name name(String text) throws Exception {
+        return Name.fromString(text);
+    }
+
+    private static MXRecord mx(String owner, int preference, String exchange, long ttl) throws Exception {
+        return new MXRecord(name(owner), DClass.IN, ttl, preference, name(exchange));
+    }
+
+    private static ARecord a(String owner, String address) throws Exception {
+        return new ARecord(name(owner), DClass.IN, 60, InetAddress.getByName(address));
+    }
+
+    @Test
+    void mxRecordsKeepTheirPreferences() throws Exception {
+        ScriptedResolver server = new ScriptedResolver()
+            .answer("acme.test.", Type.MX, Rcode.NOERROR, mx("acme.test.", 20, "backup.acme.test.", 60), mx("acme.test.", 10, "MX1.acme.test.", 60));
+
+        MxAnswer answer = new DnsResolver(server).mx("acme.test");
+
+        assertThat(answer).isInstanceOf(MxAnswer.Exchanges.class);
+        assertThat(((MxAnswer.Exchanges) answer).records())
+            .containsExactlyInAnyOrder(new MxRecord(10, "mx1.acme.test"), new MxRecord(20, "backup.acme.test"));
+    }
+
+    @Test
+    void aSingleMxToTheRootIsANullMx() throws Exception {
+        ScriptedResolver server = new ScriptedResolver()
+            .answer("nomail.test.", Type.MX, Rcode.NOERROR, mx("nomail.test.", 0, ".", 60));
+
+        assertThat(new DnsResolver(server).mx("nomail.test")).isInstanceOf(MxAnswer.NullMx.class);
+    }
+
+    @Test
+    void aNullMxBesideRealExchangesIsIgnored() throws Exception {
+        ScriptedResolver server = new ScriptedResolver()
+            .answer("mixed.test.", Type.MX, Rcode.NOERROR, mx("mixed.test.", 0, ".", 60), mx("mixed.test.", 10, "mx.mixed.test.", 60));
+
+        assertThat(((MxAnswer.Exchanges) new DnsResolver(server).mx("mixed.test")).records())
+            .containsExactly(new MxRecord(10, "mx.mixed.test"));
+    }
+
+    @Test
+    void nxdomainIsNoSuchDomain() throws Exception {
+        ScriptedResolver server = new ScriptedResolver().answer("missing.test.", Type.MX, Rcode.NXDOMAIN);
+
+        assertThat(new DnsResolver(server).mx("missing.test")).isInstanceOf(MxAnswer.NoSuchDomain.class);
+    }
+
+    @Test
+    void anExistingNameWithoutMxRecordsMeansImplicitMx() throws Exception {
+        ScriptedResolver server = new ScriptedResolver().answer("plain.test.", Type.MX, Rcode.NOERROR);
+
+        assertThat(new DnsResolver(server).mx("plain.test")).isInstanceOf(MxAnswer.NoMxRecords.class);
+    }
+
+    @Test
+    void servfailIsATemporaryFailureNamingTheQuestion() throws Exception {
+        ScriptedResolver server = new ScriptedResolver().answer("broken.test.", Type.MX, Rcode.SERVFAIL);
+
+        assertThatThrownBy(() -> new DnsResolver(server).mx("broken.test"))
+            .isInstanceOf(TemporaryDnsFailure.class)
+            .hasMessageContaining("MX of broken.test");
+    }
+
+    @Test
+    void addressesAreTheUnionOfAAndAaaaRecords() throws Exception {
+        ScriptedResolver server = new ScriptedResolver()
+            .answer("mail.acme.test.", Type.A, Rcode.NOERROR, a("mail.acme.test.", "127.0.0.2"), a("mail.acme.test.", "127.0.0.3"))
+            .answer("mail.acme.test.", Type.AAAA, Rcode.NOERROR,
+                new AAAARecord(name("mail.acme.test."), DClass.IN, 60, InetAddress.getByName("::1")));
+
+        AddressAnswer answer = new DnsResolver(server).addresses("mail.acme.test");
+
+        assertThat(((AddressAnswer.Addresses) answer).addresses())
+            .containsExactlyInAnyOrder(InetAddress.getByName("127.0.0.2"), InetAddress.getByName("127.0.0.3"), InetAddress.getByName("::1"));
+    }
+
+    @Test
+    void aNameWithoutAddressRecordsHasNoAddress() throws Exception {
+        ScriptedResolver server = new ScriptedResolver()
+            .answer("empty.test.", Type.A, Rcode.NOERROR)
+            .answer("empty.test.", Type.AAAA, Rcode.NOERROR);
+
+        assertThat(new DnsResolver(server).addresses("empty.test")).isInstanceOf(AddressAnswer.NoAddress.class);
+    }
+
+    @Test
+    void anUnknownHostIsNoSuchHost() throws Exception {
+        ScriptedResolver server = new ScriptedResolver().answer("ghost.test.", Type.A, Rcode.NXDOMAIN);
+
+        assertThat(new DnsResolver(server).addresses("ghost.test")).isInstanceOf(AddressAnswer.NoSuchHost.class);
+    }
+
+    @Test
+    void aTemporaryAaaaFailureDoesNotHideTheARecords() throws Exception {
+        ScriptedResolver server = new ScriptedResolver()
+            .answer("half.test.", Type.A, Rcode.NOERROR, a("half.test.", "127.0.0.4"))
+            .answer("half.test.", Type.AAAA, Rcode.SERVFAIL);
+
+        assertThat(((AddressAnswer.Addresses) new DnsResolver(server).addresses("half.test")).addresses())
+            .containsExactly(InetAddress.getByName("127.0.0.4"));
+    }
+
+    @Test
+    void aTemporaryFailureWithoutAnyAddressIsTemporary() throws Exception {
+        ScriptedResolver server = new ScriptedResolver()
+            .answer("down.test.", Type.A, Rcode.SERVFAIL)
+            .answer("down.test.", Type.AAAA, Rcode.NOERROR);
+
+        assertThatThrownBy(() -> new DnsResolver(server).addresses("down.test"))
+            .isInstanceOf(TemporaryDnsFailure.class)
+            .hasMessageContaining("A of down.test");
+    }
+
+    @Test
+    void answersAreCachedForTheirTtl() throws Exception {
+        ScriptedResolver server = new ScriptedResolver()
+            .answer("cached.test.", Type.MX, Rcode.NOERROR, mx("cached.test.", 10, "mx.cached.test.", 3600));
+        DnsResolver resolver = new DnsResolver(server);
+
+        resolver.mx("cached.test");
+        resolver.mx("cached.test");
+
+        assertThat(server.questions).hasValue(1);
+    }
+
+    @Test
+    void answersWithAZeroTtlAreAskedAgain() throws Exception {
+        ScriptedResolver server = new ScriptedResolver()
+            .answer("fresh.test.", Type.MX, Rcode.NOERROR, mx("fresh.test.", 10, "mx.fresh.test.", 0));
+        DnsResolver resolver = new DnsResolver(server);
+
+        resolver.mx("fresh.test");
+        resolver.mx("fresh.test");
+
+        assertThat(server.questions).hasValue(2);
+    }
+}

@@ -94,7 +94,10 @@ public class TieredDSNBounce extends GenericMailet {
     private Optional<String> defaultStatus;
     private Attachment attachment;
     /** The From of the report; empty: the original sender ("sender" or "unaltered"). */
+    /** Empty for "sender"/"unaltered": the bounce is From the original sender. */
     private Optional<InternetAddress> from;
+    /** The postmaster is only known once James' mailet context is configured, after the mailets are initialised. */
+    private boolean fromPostmaster;
     private String subjectPrefix;
     private String hostName;
     private String hostAddress;
@@ -195,7 +198,7 @@ public class TieredDSNBounce extends GenericMailet {
 
         InternetAddress originalSender = new InternetAddress(mail.getMaybeSender().get().asString());
         MimeMessage message = new MimeMessage(Session.getInstance(new Properties()));
-        message.setFrom(from.orElse(originalSender));
+        message.setFrom(fromPostmaster ? new InternetAddress(getMailetContext().getPostmaster().asString()) : from.orElse(originalSender));
         message.setRecipient(Message.RecipientType.TO, originalSender);
         message.setSubject(subject(original), StandardCharsets.UTF_8.name());
         message.setSentDate(new Date());
@@ -318,8 +321,9 @@ public class TieredDSNBounce extends GenericMailet {
 
     private Optional<InternetAddress> parseSender(String value) throws AddressException {
         String special = value.strip().toLowerCase(Locale.US);
-        if (special.equals("postmaster")) {
-            return Optional.of(new InternetAddress(getMailetContext().getPostmaster().asString()));
+        fromPostmaster = special.equals("postmaster");
+        if (fromPostmaster) {
+            return Optional.empty();
         }
         if (special.equals("sender") || special.equals("unaltered")) {
             return Optional.empty();

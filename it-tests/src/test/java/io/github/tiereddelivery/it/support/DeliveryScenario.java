@@ -1,0 +1,192 @@
+package io.github.tiereddelivery.it.support;
+
+import java.io.IOException;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.function.Consumer;
+import java.util.stream.Collectors;
+
+import org.awaitility.Awaitility;
+
+import io.github.tiereddelivery.testing.ReceivedMessage;
+import io.github.tiereddelivery.testing.ReceivingSmtpServer;
+
+/**
+ * Everything one delivery test runs against: receiving SMTP servers on loopback addresses, a dnsmasq serving the
+ * test's records, and a James booted from conf/ with TieredRemoteDelivery pointed at both. Mail is sent by
+ * {@link #SENDER}, whose domain is routed to a server of its own so that bounces can be read where they arrive.
+ */
+public final class DeliveryScenario implements AutoCloseable {
+    public static final String SENDER = "sender@sender.test";
+    public static final String SENDER_SERVER = "sender-mx";
+    private static final String SENDER_SERVER_ADDRESS = "127.0.0.254";
+
+    private final ReceivingServers servers;
+    private final Dnsmasq dns;
+    private final TieredJames james;
+    private int sent;
+
+    private DeliveryScenario(ReceivingServers servers, Dnsmasq dns, TieredJames james) {
+        this.servers = servers;
+        this.dns = dns;
+        this.james = james;
+    }
+
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    public ReceivingSmtpServer server(String name) {
+        return servers.get(name);
+    }
+
+    public ReceivingServers servers() {
+        return servers;
+    }
+
+    /** Where bounces to {@link #SENDER} arrive. */
+    public ReceivingSmtpServer senderServer() {
+        return servers.get(SENDER_SERVER);
+    }
+
+    public Dnsmasq dns() {
+        return dns;
+    }
+
+    public TieredJames james() {
+        return james;
+    }
+
+    /** Sends one mail from {@link #SENDER} and returns its Message-ID. */
+    public String send(String... recipients) throws Exception {
+        sent++;
+        return james.sendMail(SENDER, List.of(recipients), "test mail " + sent, "Message number " + sent + ".\r\n");
+    }
+
+    /** Sends {@code count} mails, one at a time, and returns their Message-IDs in order. */
+    public List<String> send(int count, String... recipients) throws Exception {
+        List<String> messageIds = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            messageIds.add(send(recipients));
+        }
+        return messageIds;
+    }
+
+    /** Waits until the named servers together hold {@code count} messages (more would show in the assertions). */
+    public void awaitDelivered(int count, Duration timeout, String... serverNames) {
+        servers.awaitTotal(count, List.of(serverNames), timeout);
+    }
+
+    /** Messages received per server, without the sender's server. */
+    public Map<String, Integer> counts() {
+        Map<String, Integer> counts = new LinkedHashMap<>(servers.counts());
+        counts.remove(SENDER_SERVER);
+        return counts;
+    }
+
+    /** Message-IDs received by the given servers, each as often as it was received. */
+    public List<String> receivedMessageIds(String... serverNames) {
+        return servers.messages(List.of(serverNames)).stream()
+            .map(message -> message.messageId().orElse("<none>"))
+            .collect(Collectors.toList());
+    }
+
+    public List<ReceivedMessage> bounces() {
+        return senderServer().messages();
+    }
+
+    public void awaitBounces(int count, Duration timeout) {
+        Awaitility.await().atMost(timeout).pollInterval(Duration.ofMillis(50))
+            .until(() -> senderServer().messageCount() >= count);
+    }
+
+    /** All servers up, behaving normally, with nothing recorded. */
+    public void reset() throws IOException {
+        servers.reset();
+    }
+
+    @Override
+    public void close() {
+        try {
+            james.close();
+        } finally {
+            try {
+                dns.close();
+            } finally {
+                servers.close();
+            }
+        }
+    }
+
+    public static final class Builder {
+        private final Map<String, String> addresses = new LinkedHashMap<>();
+        private final DnsZone.Builder zone = DnsZone.builder();
+        private final List<String> routes = new ArrayList<>();
+        private final Map<String, String> mailetParameters = new LinkedHashMap<>();
+
+        private Builder() {
+            addresses.put(SENDER_SERVER, SENDER_SERVER_ADDRESS);
+            routes.add("<route domain=\"sender.test\"><host>[" + SENDER_SERVER_ADDRESS + "]</host></route>");
+            // Short network timeouts so that dead servers cost little; a long retry delay so that anything delivered
+            // quickly was delivered in the first attempt.
+            mailetParameters.put("timeout", "2000");
+            mailetParameters.put("connectiontimeout", "2000");
+            mailetParameters.put("delayTime", "1 hour");
+            mailetParameters.put("maxRetries", "3");
+        }
+
+        /** A receiving server on a loopback address, e.g. {@code server("primary", "127.0.0.2")}. */
+        public Builder server(String name, String address) {
+            addresses.put(name, address);
+            return this;
+        }
+
+        public Builder dns(Consumer<DnsZone.Builder> records) {
+            records.accept(zone);
+            return this;
+        }
+
+        /** A {@code <route>} element of the routes file (the sender's domain route is added for bounces). */
+        public Builder route(String routeElement) {
+            routes.add(routeElement);
+            return this;
+        }
+
+        public Builder mailetParameter(String name, String value) {
+            mailetParameters.put(name, value);
+            return this;
+        }
+
+        public DeliveryScenario start() throws Exception {
+            ReceivingServers servers = ReceivingServers.start(addresses);
+            Dnsmasq dns = null;
+            try {
+                dns = Dnsmasq.start(zone.build());
+                TieredJames.Builder james = TieredJames.builder()
+                    .routesXml("<delivery-routes>\n" + String.join("\n", routes) + "\n</delivery-routes>\n")
+                    .mailetParameter("dnsServers", dns.resolverAddress())
+                    .mailetParameter("defaultPort", String.valueOf(servers.port()));
+                mailetParameters.forEach(james::mailetParameter);
+                return new DeliveryScenario(servers, dns, james.start());
+            } catch (Exception | Error e) {
+                if (dns != null) {
+                    dns.close();
+                }
+                servers.close();
+                throw e;
+            }
+        }
+    }
+
+    /** The names of servers that received at least one message. */
+    public Set<String> serversThatReceived() {
+        return counts().entrySet().stream()
+            .filter(entry -> entry.getValue() > 0)
+            .map(Map.Entry::getKey)
+            .collect(Collectors.toSet());
+    }
+}

@@ -47,7 +47,8 @@ public final class DeliveryStatusNotification {
         List<Map<String, String>> blocks = new ArrayList<>();
         for (String block : text.replace("\r\n", "\n").split("\n\\s*\n")) {
             Map<String, String> fields = new LinkedHashMap<>();
-            for (String line : block.split("\n")) {
+            // RFC 5322 unfolding: a line that starts with white space continues the field above.
+            for (String line : block.replaceAll("\n[ \t]+", " ").split("\n")) {
                 int colon = line.indexOf(':');
                 if (colon > 0) {
                     fields.put(line.substring(0, colon).trim().toLowerCase(Locale.ROOT), line.substring(colon + 1).trim());

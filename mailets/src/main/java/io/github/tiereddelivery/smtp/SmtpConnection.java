@@ -55,6 +55,7 @@ public final class SmtpConnection implements Closeable {
      * @param address    where to connect (resolved; this class does no DNS look-ups)
      * @param serverName the name the route or MX record gave, e.g. "mail1.acme.test", or an address literal; used for
      *                   TLS (SNI, certificate name) and in messages
+     * @throws SmtpSessionException when any step fails; its stage says which (the connection is then closed)
      */
     public static SmtpConnection open(InetSocketAddress address, String serverName, SmtpClientSettings settings)
             throws SmtpSessionException {

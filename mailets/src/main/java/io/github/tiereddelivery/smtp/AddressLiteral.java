@@ -5,7 +5,10 @@ import java.net.InetAddress;
 import java.util.Locale;
 import java.util.Optional;
 
-/** Server names that are IP addresses: "192.0.2.7", "[192.0.2.7]", "2001:db8::1", "[IPv6:2001:db8::1]" (RFC 5321 4.1.3). */
+/**
+ * Server names that are IP addresses: "192.0.2.7", "[192.0.2.7]", "2001:db8::1", "[IPv6:2001:db8::1]"
+ * (address literals, RFC 5321 4.1.3).
+ */
 final class AddressLiteral {
 
     private AddressLiteral() {

@@ -96,13 +96,14 @@ final class SmtpChannel {
             return "cannot connect from local address "
                 + settings.bindAddress().map(InetAddress::getHostAddress).orElse("(any)") + ": " + e.getMessage();
         }
-        if (e instanceof ConnectException && String.valueOf(e.getMessage()).toLowerCase(Locale.ROOT).contains("refused")) {
+        String message = String.valueOf(e.getMessage());
+        if (e instanceof ConnectException && message.toLowerCase(Locale.ROOT).contains("refused")) {
             return "connection refused";
         }
         if (e instanceof NoRouteToHostException) {
             return "no route to host";
         }
-        return "cannot connect: " + e.getMessage();
+        return "cannot connect: " + message;
     }
 
     String peer() {

@@ -55,6 +55,7 @@ public final class SmtpConnection implements Closeable {
      * @param address    where to connect (resolved; this class does no DNS look-ups)
      * @param serverName the name the route or MX record gave, e.g. "mail1.acme.test", or an address literal; used for
      *                   TLS (SNI, certificate name) and in messages
+     * @throws SmtpSessionException when any step fails; its stage says which (the connection is then closed)
      */
     public static SmtpConnection open(InetSocketAddress address, String serverName, SmtpClientSettings settings)
             throws SmtpSessionException {
@@ -92,7 +93,7 @@ public final class SmtpConnection implements Closeable {
         if (ehlo.isPositive()) {
             return EhloCapabilities.parse(ehlo);
         }
-        if (!ehlo.isPermanent() || ehlo.code() == SERVICE_CLOSING) {
+        if (!ehlo.isPermanent()) {
             throw rejected(Stage.EHLO, "EHLO rejected: " + ehlo.asString(), ehlo);
         }
         // RFC 5321 4.1.4: a server that does not know EHLO still knows HELO.
@@ -194,12 +195,13 @@ public final class SmtpConnection implements Closeable {
             channel.sendPipelined(Stage.MAIL, commands);
             mailReply = read(Stage.MAIL);
             if (mailReply.code() != SERVICE_CLOSING) {
-                readRecipientReplies(envelope.recipients(), null, recipientReplies);
+                readRecipientReplies(envelope.recipients(), index -> read(Stage.RCPT), recipientReplies);
             }
         } else {
             mailReply = command(Stage.MAIL, mailCommand);
             if (mailReply.isPositive()) {
-                readRecipientReplies(envelope.recipients(), rcptCommands, recipientReplies);
+                readRecipientReplies(envelope.recipients(),
+                    index -> command(Stage.RCPT, rcptCommands.get(index)), recipientReplies);
             }
         }
         if (!mailReply.isPositive()) {
@@ -218,22 +220,21 @@ public final class SmtpConnection implements Closeable {
         return new TransactionResult(mailReply, recipientReplies, Optional.of(dataReply), Optional.of(messageReply));
     }
 
+    /** Gets the reply to the RCPT of the recipient at {@code index}: reads it, or sends the command and reads. */
+    @FunctionalInterface
+    private interface RecipientReply {
+        SmtpReply get(int index) throws SmtpSessionException;
+    }
+
     /**
-     * Collects one reply per recipient; sends each RCPT first unless they were pipelined ({@code commands} null).
-     * After a 421 the server closes the connection: the recipients it did not answer get that 421.
+     * One reply per recipient. After a 421 the server closes the connection: the recipients it did not answer get
+     * that 421.
      */
-    private void readRecipientReplies(List<EnvelopeRecipient> recipients, List<String> commands,
-                                      Map<String, SmtpReply> replies) throws SmtpSessionException {
+    private static void readRecipientReplies(List<EnvelopeRecipient> recipients, RecipientReply source,
+                                             Map<String, SmtpReply> replies) throws SmtpSessionException {
         SmtpReply closing = null;
         for (int i = 0; i < recipients.size(); i++) {
-            SmtpReply reply;
-            if (closing != null) {
-                reply = closing;
-            } else if (commands == null) {
-                reply = read(Stage.RCPT);
-            } else {
-                reply = command(Stage.RCPT, commands.get(i));
-            }
+            SmtpReply reply = closing != null ? closing : source.get(i);
             if (reply.code() == SERVICE_CLOSING) {
                 closing = reply;
             }

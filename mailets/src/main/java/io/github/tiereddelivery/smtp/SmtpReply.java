@@ -59,8 +59,9 @@ public record SmtpReply(int code, List<String> lines) {
     }
 
     /**
-     * The reply as the server sent it, its lines joined with a space, e.g. "550 5.1.1 &lt;bob@acme.test&gt;: user unknown"
-     * or "550-5.7.1 first 550 5.7.1 second" (the form Postfix puts into a DSN's Diagnostic-Code).
+     * The reply as the server sent it, its lines joined with a space, e.g.
+     * "550 5.1.1 &lt;bob@acme.test&gt;: user unknown" or "550-5.7.1 first 550 5.7.1 second" (the form Postfix puts
+     * into a DSN's Diagnostic-Code).
      */
     public String asString() {
         List<String> sent = new ArrayList<>(lines.size());

@@ -15,7 +15,9 @@ class SmtpClientSettingsTest {
             .credentials(new Credentials("relay-user", "s3cret-pass"))
             .build();
 
-        assertThat(settings.credentials().orElseThrow().toString()).doesNotContain("s3cret-pass").contains("relay-user");
+        assertThat(settings.credentials().orElseThrow().toString())
+            .doesNotContain("s3cret-pass")
+            .contains("relay-user");
         assertThat(settings.toString()).doesNotContain("s3cret-pass");
     }
 

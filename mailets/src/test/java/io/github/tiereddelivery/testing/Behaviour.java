@@ -164,7 +164,7 @@ public final class Behaviour {
             return this;
         }
 
-        /** The extension lines of the EHLO reply; {@link #requireAuth} adds "AUTH PLAIN LOGIN" unless one names AUTH. */
+        /** The extension lines of the EHLO reply; {@link #requireAuth} adds "AUTH PLAIN LOGIN" unless one is AUTH. */
         public Builder ehloCapabilities(String... capabilities) {
             this.ehloCapabilities = List.of(capabilities);
             return this;

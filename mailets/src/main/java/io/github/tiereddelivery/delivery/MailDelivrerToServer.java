@@ -52,14 +52,21 @@ public class MailDelivrerToServer {
                 out -> writeMessage(mail, out));
             return new AttemptResult(server, AttemptClassifier.classify(transaction, recipients, server), Optional.empty());
         } catch (SmtpSessionException e) {
+            if (e.messageContentFailed()) {
+                return localFailure(mail, recipients, server, e);
+            }
             return new AttemptResult(server, AttemptClassifier.classify(e, recipients, server),
                 Optional.of(e.stage()).filter(SESSION_STAGES::contains));
         } catch (MessagingException | IOException | RuntimeException e) {
-            // Reading or converting the message failed on our side: not the server's fault, try again later.
-            LOGGER.warn("Mail {}: cannot prepare the message for {}: {}", mail.getName(), server, e.toString());
-            RecipientStatus status = RecipientStatus.of("4.3.0", "local problem preparing the message: " + e);
-            return AttemptResult.same(server, recipients, new RecipientResult(Verdict.SERVER_FAILED, status));
+            return localFailure(mail, recipients, server, e);
         }
+    }
+
+    /** Reading or converting the message failed on our side: not the server's fault; the next server may try. */
+    private static AttemptResult localFailure(Mail mail, List<MailAddress> recipients, Server server, Exception e) {
+        LOGGER.warn("Mail {}: cannot prepare the message for {}: {}", mail.getName(), server, e.toString());
+        RecipientStatus status = RecipientStatus.of("4.3.0", "local problem reading the message: " + e.getMessage());
+        return AttemptResult.same(server, recipients, new RecipientResult(Verdict.SERVER_FAILED, status));
     }
 
     private static void writeMessage(Mail mail, OutputStream out) throws IOException {

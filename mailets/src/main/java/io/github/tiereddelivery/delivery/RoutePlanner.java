@@ -60,9 +60,11 @@ public class RoutePlanner {
         Route route = target.route();
         int routePort = route.port().orElse(defaultPort);
         Optional<Credentials> routeCredentials = credentials.apply(route);
+        // Credentials of a route are never sent in clear unless the route says tls="none" (or "opportunistic").
+        Optional<TlsPolicy> tls = route.tls().or(() -> route.auth().map(any -> TlsPolicy.REQUIRED));
         if (route.destination() instanceof Destination.MxOf) {
             String name = ((Destination.MxOf) route.destination()).name();
-            return viaMx(target, name, routePort, route.balancing(), route.tls(), routeCredentials);
+            return viaMx(target, name, routePort, route.balancing(), tls, routeCredentials);
         }
         Lookups lookups = new Lookups();
         for (HostSpec host : ((Destination.Hosts) route.destination()).hosts()) {
@@ -73,7 +75,7 @@ public class RoutePlanner {
                 lookups.resolve(host.host(), port, host.preference(), host.weight());
             }
         }
-        return lookups.toResolution(target, route.balancing(), route.tls(), routeCredentials);
+        return lookups.toResolution(target, route.balancing(), tls, routeCredentials);
     }
 
     private Resolution viaMx(DeliveryTarget target, String name, int port, Balancing balancing,

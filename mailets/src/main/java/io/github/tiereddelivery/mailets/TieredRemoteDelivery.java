@@ -36,6 +36,7 @@ import io.github.tiereddelivery.delivery.GatewayRoute;
 import io.github.tiereddelivery.delivery.MailDelivrer;
 import io.github.tiereddelivery.delivery.MailDelivrerToServer;
 import io.github.tiereddelivery.delivery.RoutePlanner;
+import io.github.tiereddelivery.delivery.RouteSecrets;
 import io.github.tiereddelivery.delivery.Router;
 import io.github.tiereddelivery.dns.DnsResolver;
 import io.github.tiereddelivery.routes.InvalidRoutesException;
@@ -76,6 +77,7 @@ public class TieredRemoteDelivery extends GenericMailet {
     public void init() throws MessagingException {
         configuration = DeliveryConfiguration.from(getMailetConfig());
         RouteTable routes = loadRoutes();
+        RouteSecrets secrets = RouteSecrets.load(routesFile().toPath().resolveSibling(RouteSecrets.FILE_NAME), routes);
         Optional<Route> gateway = GatewayRoute.from(configuration);
         if (gateway.isPresent() && routes.routes().stream().anyMatch(route -> route.key().asString().equals("*"))) {
             LOGGER.warn("TieredRemoteDelivery: the routes file has a default route (domain=\"*\"), so the gateway parameter "
@@ -83,7 +85,7 @@ public class TieredRemoteDelivery extends GenericMailet {
         }
         router = new Router(() -> routes, gateway);
         RoutePlanner planner = new RoutePlanner(DnsResolver.using(configuration.dnsServers()), configuration.defaultPort(),
-            route -> gateway.filter(route::equals).flatMap(any -> GatewayRoute.credentials(configuration)));
+            route -> gateway.filter(route::equals).isPresent() ? GatewayRoute.credentials(configuration) : secrets.forRoute(route));
         HeloNameProvider heloName = new HeloNameProvider(configuration.heloName().orElse(null), domainList);
         MailDelivrer delivrer = new MailDelivrer(router, planner, new Balancer(),
             new MailDelivrerToServer(configuration, heloName::getHeloName, getMailetContext()), configuration.maxDnsProblemRetries());
@@ -95,13 +97,17 @@ public class TieredRemoteDelivery extends GenericMailet {
             configuration.routes(), configuration.outgoingQueue().asString(), configuration.deliveryThreads());
     }
 
-    private RouteTable loadRoutes() throws MessagingException {
-        File file;
+    private File routesFile() throws MessagingException {
         try {
-            file = fileSystem.getFile(configuration.routes());
+            return fileSystem.getFile(configuration.routes());
         } catch (FileNotFoundException e) {
-            return missingRoutes(configuration.routes());
+            throw new MessagingException("TieredRemoteDelivery parameter <routes>" + configuration.routes() + "</routes>: "
+                + "James cannot resolve this location (" + e.getMessage() + "); write e.g. file://conf/delivery-routes.xml");
         }
+    }
+
+    private RouteTable loadRoutes() throws MessagingException {
+        File file = routesFile();
         if (!file.exists()) {
             return missingRoutes(file.getPath());
         }

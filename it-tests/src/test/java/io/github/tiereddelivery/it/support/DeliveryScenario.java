@@ -104,6 +104,14 @@ public final class DeliveryScenario implements AutoCloseable {
             .until(() -> senderServer().messageCount() >= count);
     }
 
+    /** The names of servers that received at least one message. */
+    public Set<String> serversThatReceived() {
+        return counts().entrySet().stream()
+            .filter(entry -> entry.getValue() > 0)
+            .map(Map.Entry::getKey)
+            .collect(Collectors.toSet());
+    }
+
     /** All servers up, behaving normally, with nothing recorded. */
     public void reset() throws IOException {
         servers.reset();
@@ -127,6 +135,7 @@ public final class DeliveryScenario implements AutoCloseable {
         private final DnsZone.Builder zone = DnsZone.builder();
         private final List<String> routes = new ArrayList<>();
         private final Map<String, String> mailetParameters = new LinkedHashMap<>();
+        private final Map<String, String> confFiles = new LinkedHashMap<>();
 
         private Builder() {
             addresses.put(SENDER_SERVER, SENDER_SERVER_ADDRESS);
@@ -161,6 +170,12 @@ public final class DeliveryScenario implements AutoCloseable {
             return this;
         }
 
+        /** Another file of James' configuration folder, e.g. {@code delivery-routes-secrets.properties}. */
+        public Builder confFile(String fileName, String content) {
+            confFiles.put(fileName, content);
+            return this;
+        }
+
         public DeliveryScenario start() throws Exception {
             ReceivingServers servers = ReceivingServers.start(addresses);
             Dnsmasq dns = null;
@@ -171,6 +186,7 @@ public final class DeliveryScenario implements AutoCloseable {
                     .mailetParameter("dnsServers", dns.resolverAddress())
                     .mailetParameter("defaultPort", String.valueOf(servers.port()));
                 mailetParameters.forEach(james::mailetParameter);
+                confFiles.forEach(james::confFile);
                 return new DeliveryScenario(servers, dns, james.start());
             } catch (Exception | Error e) {
                 if (dns != null) {
@@ -180,13 +196,5 @@ public final class DeliveryScenario implements AutoCloseable {
                 throw e;
             }
         }
-    }
-
-    /** The names of servers that received at least one message. */
-    public Set<String> serversThatReceived() {
-        return counts().entrySet().stream()
-            .filter(entry -> entry.getValue() > 0)
-            .map(Map.Entry::getKey)
-            .collect(Collectors.toSet());
     }
 }

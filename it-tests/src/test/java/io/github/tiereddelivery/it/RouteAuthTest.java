@@ -1,0 +1,58 @@
+package io.github.tiereddelivery.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import io.github.tiereddelivery.it.support.DeliveryScenario;
+import io.github.tiereddelivery.testing.Behaviour;
+
+/** {@code auth="NAME"}: SMTP AUTH with credentials from delivery-routes-secrets.properties, never sent in clear by default. */
+class RouteAuthTest {
+    private static DeliveryScenario scenario;
+
+    @BeforeAll
+    static void start() throws Exception {
+        scenario = DeliveryScenario.builder()
+            .server("clear-allowed", "127.0.0.2")
+            .server("tls-required", "127.0.0.3")
+            .route("<route domain=\"clear.test\" auth=\"relay\" tls=\"none\"><host>[127.0.0.2]</host></route>")
+            .route("<route domain=\"default.test\" auth=\"relay\"><host>[127.0.0.3]</host></route>")
+            .confFile("delivery-routes-secrets.properties", "relay.username=gateway-user\nrelay.password=s3cret\n")
+            .start();
+        Behaviour authenticated = Behaviour.builder().requireAuth("gateway-user", "s3cret").build();
+        scenario.server("clear-allowed").behave(authenticated);
+        scenario.server("tls-required").behave(authenticated);
+    }
+
+    @AfterAll
+    static void stop() {
+        scenario.close();
+    }
+
+    @Test
+    void theRouteAuthenticatesWithItsNamedCredentials() throws Exception {
+        String sent = scenario.send("user@clear.test");
+
+        scenario.awaitDelivered(1, Duration.ofSeconds(60), "clear-allowed");
+
+        assertThat(scenario.receivedMessageIds("clear-allowed")).containsExactly(sent);
+    }
+
+    @Test
+    void credentialsAreNotSentWithoutTlsUnlessTheRouteSaysTlsNone() throws Exception {
+        scenario.send("user@default.test");
+
+        // The server offers no STARTTLS: the route's implicit tls="required" refuses to go on, before any AUTH.
+        Awaitility.await().atMost(Duration.ofSeconds(30))
+            .until(() -> scenario.server("tls-required").connectionCount() >= 1
+                && scenario.server("tls-required").openConnectionCount() == 0);
+        assertThat(scenario.server("tls-required").commandLines()).noneMatch(line -> line.toUpperCase().startsWith("AUTH"));
+        assertThat(scenario.server("tls-required").messageCount()).isZero();
+    }
+}

@@ -1,8 +1,10 @@
 package io.github.tiereddelivery.mailets;
 
-import java.io.File;
 import java.io.FileNotFoundException;
 import java.io.IOException;
+import java.nio.file.InvalidPathException;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -36,13 +38,12 @@ import io.github.tiereddelivery.delivery.GatewayRoute;
 import io.github.tiereddelivery.delivery.MailDelivrer;
 import io.github.tiereddelivery.delivery.MailDelivrerToServer;
 import io.github.tiereddelivery.delivery.RoutePlanner;
-import io.github.tiereddelivery.delivery.RouteSecrets;
+import io.github.tiereddelivery.delivery.RoutesFile;
 import io.github.tiereddelivery.delivery.Router;
 import io.github.tiereddelivery.dns.DnsResolver;
-import io.github.tiereddelivery.routes.InvalidRoutesException;
 import io.github.tiereddelivery.routes.Route;
-import io.github.tiereddelivery.routes.RouteTable;
-import io.github.tiereddelivery.routes.RoutesFileParser;
+import io.github.tiereddelivery.routes.RouteKey;
+import io.github.tiereddelivery.smtp.Credentials;
 
 /**
  * A drop-in replacement for James' RemoteDelivery that delivers each recipient through its route of
@@ -56,12 +57,15 @@ public class TieredRemoteDelivery extends GenericMailet {
     private static final Logger LOGGER = LoggerFactory.getLogger(TieredRemoteDelivery.class);
     /** As stock: {@code name-to-domain}; ours is {@code name-to-<route key or domain>}. */
     private static final String NAME_JUNCTION = "-to-";
+    /** A change of the routes file is in force within this interval (and one parse). */
+    private static final Duration ROUTES_CHECK_INTERVAL = Duration.ofSeconds(1);
 
     private final DomainList domainList;
     private final MailQueueFactory<?> queueFactory;
     private final FileSystem fileSystem;
 
     private DeliveryConfiguration configuration;
+    private RoutesFile routesFile;
     private MailQueue queue;
     private Router router;
     private DeliveryRunnable deliveryRunnable;
@@ -76,16 +80,16 @@ public class TieredRemoteDelivery extends GenericMailet {
     @Override
     public void init() throws MessagingException {
         configuration = DeliveryConfiguration.from(getMailetConfig());
-        RouteTable routes = loadRoutes();
-        RouteSecrets secrets = RouteSecrets.load(routesFile().toPath().resolveSibling(RouteSecrets.FILE_NAME), routes);
+        routesFile = RoutesFile.load(routesPath(), configuration.routesGiven());
         Optional<Route> gateway = GatewayRoute.from(configuration);
-        if (gateway.isPresent() && routes.routes().stream().anyMatch(route -> route.key().asString().equals("*"))) {
+        if (gateway.isPresent() && routesFile.routes().routes().stream().anyMatch(route -> route.key() instanceof RouteKey.Default)) {
             LOGGER.warn("TieredRemoteDelivery: the routes file has a default route (domain=\"*\"), so the gateway parameter "
                 + "is never used");
         }
-        router = new Router(() -> routes, gateway);
+        router = new Router(routesFile::routes, gateway);
+        Optional<Credentials> gatewayCredentials = GatewayRoute.credentials(configuration);
         RoutePlanner planner = new RoutePlanner(DnsResolver.using(configuration.dnsServers()), configuration.defaultPort(),
-            route -> gateway.filter(route::equals).isPresent() ? GatewayRoute.credentials(configuration) : secrets.forRoute(route));
+            route -> gateway.filter(route::equals).isPresent() ? gatewayCredentials : routesFile.credentials(route));
         HeloNameProvider heloName = new HeloNameProvider(configuration.heloName().orElse(null), domainList);
         MailDelivrer delivrer = new MailDelivrer(router, planner, new Balancer(),
             new MailDelivrerToServer(configuration, heloName::getHeloName, getMailetContext()), configuration.maxDnsProblemRetries());
@@ -93,38 +97,18 @@ public class TieredRemoteDelivery extends GenericMailet {
         deliveryRunnable = new DeliveryRunnable(queue, configuration, delivrer,
             new Bouncer(configuration.bounceProcessor(), getMailetContext()), getMailetContext());
         deliveryRunnable.start();
-        LOGGER.info("TieredRemoteDelivery: {} routes from {}, queue {}, {} delivery threads", routes.routes().size(),
-            configuration.routes(), configuration.outgoingQueue().asString(), configuration.deliveryThreads());
+        routesFile.watch(ROUTES_CHECK_INTERVAL);
+        LOGGER.info("TieredRemoteDelivery: {} routes from {}, queue {}, {} delivery threads", routesFile.routes().routes().size(),
+            routesFile.path(), configuration.outgoingQueue().asString(), configuration.deliveryThreads());
     }
 
-    private File routesFile() throws MessagingException {
+    private Path routesPath() throws MessagingException {
         try {
-            return fileSystem.getFile(configuration.routes());
-        } catch (FileNotFoundException e) {
+            return fileSystem.getFile(configuration.routes()).toPath();
+        } catch (FileNotFoundException | InvalidPathException e) {
             throw new MessagingException("TieredRemoteDelivery parameter <routes>" + configuration.routes() + "</routes>: "
                 + "James cannot resolve this location (" + e.getMessage() + "); write e.g. file://conf/delivery-routes.xml");
         }
-    }
-
-    private RouteTable loadRoutes() throws MessagingException {
-        File file = routesFile();
-        if (!file.exists()) {
-            return missingRoutes(file.getPath());
-        }
-        try {
-            return new RoutesFileParser().parse(file.toPath());
-        } catch (InvalidRoutesException e) {
-            throw new MessagingException("TieredRemoteDelivery cannot start with the routes file " + file + ":\n" + e.getMessage(), e);
-        }
-    }
-
-    private RouteTable missingRoutes(String location) throws MessagingException {
-        if (configuration.routesGiven()) {
-            throw new MessagingException("TieredRemoteDelivery parameter <routes>" + configuration.routes() + "</routes>: "
-                + location + " does not exist; create it (see conf/delivery-routes.xml in the distribution) or fix the path");
-        }
-        LOGGER.info("TieredRemoteDelivery: no routes file at {}; every domain is delivered as stock RemoteDelivery does", location);
-        return RouteTable.empty();
     }
 
     @Override
@@ -170,6 +154,9 @@ public class TieredRemoteDelivery extends GenericMailet {
 
     @Override
     public void destroy() {
+        if (routesFile != null) {
+            routesFile.close();
+        }
         if (deliveryRunnable != null) {
             deliveryRunnable.dispose();
         }

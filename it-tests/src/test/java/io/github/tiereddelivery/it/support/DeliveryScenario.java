@@ -1,6 +1,9 @@
 package io.github.tiereddelivery.it.support;
 
 import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -24,6 +27,7 @@ public final class DeliveryScenario implements AutoCloseable {
     public static final String SENDER = "sender@sender.test";
     public static final String SENDER_SERVER = "sender-mx";
     private static final String SENDER_SERVER_ADDRESS = "127.0.0.254";
+    private static final String SENDER_ROUTE = "<route domain=\"sender.test\"><host>[" + SENDER_SERVER_ADDRESS + "]</host></route>";
 
     private final ReceivingServers servers;
     private final Dnsmasq dns;
@@ -112,6 +116,25 @@ public final class DeliveryScenario implements AutoCloseable {
             .collect(Collectors.toSet());
     }
 
+    /** Replaces James' routes file on disk, as an operator's editor would (the sender's route is kept). */
+    public void rewriteRoutes(String... routeElements) throws IOException {
+        List<String> routes = new ArrayList<>(List.of(SENDER_ROUTE));
+        routes.addAll(List.of(routeElements));
+        writeRoutesFile(routesFile(routes));
+    }
+
+    /** Writes anything as the routes file, e.g. a broken version. */
+    public void writeRoutesFile(String content) throws IOException {
+        Path file = james.confDirectory().resolve("delivery-routes.xml");
+        Path temporary = file.resolveSibling("delivery-routes.xml.new");
+        Files.writeString(temporary, content);
+        Files.move(temporary, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    }
+
+    private static String routesFile(List<String> routes) {
+        return "<delivery-routes>\n" + String.join("\n", routes) + "\n</delivery-routes>\n";
+    }
+
     /** All servers up, behaving normally, with nothing recorded. */
     public void reset() throws IOException {
         servers.reset();
@@ -139,7 +162,7 @@ public final class DeliveryScenario implements AutoCloseable {
 
         private Builder() {
             addresses.put(SENDER_SERVER, SENDER_SERVER_ADDRESS);
-            routes.add("<route domain=\"sender.test\"><host>[" + SENDER_SERVER_ADDRESS + "]</host></route>");
+            routes.add(SENDER_ROUTE);
             // Short network timeouts so that dead servers cost little; a long retry delay so that anything delivered
             // quickly was delivered in the first attempt.
             mailetParameters.put("timeout", "2000");
@@ -182,7 +205,7 @@ public final class DeliveryScenario implements AutoCloseable {
             try {
                 dns = Dnsmasq.start(zone.build());
                 TieredJames.Builder james = TieredJames.builder()
-                    .routesXml("<delivery-routes>\n" + String.join("\n", routes) + "\n</delivery-routes>\n")
+                    .routesXml(routesFile(routes))
                     .mailetParameter("dnsServers", dns.resolverAddress())
                     .mailetParameter("defaultPort", String.valueOf(servers.port()));
                 mailetParameters.forEach(james::mailetParameter);

@@ -1,0 +1,146 @@
+package io.github.tiereddelivery.delivery;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.FileTime;
+import java.time.Duration;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+import javax.mail.MessagingException;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import io.github.tiereddelivery.routes.InvalidRoutesException;
+import io.github.tiereddelivery.routes.Route;
+import io.github.tiereddelivery.routes.RouteTable;
+import io.github.tiereddelivery.routes.RoutesFileParser;
+import io.github.tiereddelivery.smtp.Credentials;
+
+/**
+ * The routes file and its secrets file, as currently in force. Loaded strictly at start (an invalid file stops James);
+ * afterwards re-read when either file changes on disk, by an editor, a configuration manager or another node sharing
+ * it. A new version that does not parse is refused with the reason in the log, and the previous routes stay in force.
+ */
+public final class RoutesFile implements AutoCloseable {
+    private static final Logger LOGGER = LoggerFactory.getLogger(RoutesFile.class);
+
+    /** What is in force: the routes and the credentials they name, always from the same versions of the files. */
+    private record Routing(RouteTable routes, RouteSecrets secrets, List<Stamp> stamps) {
+    }
+
+    /** Enough to notice a change without reading the file: modification time and size (absent: no file). */
+    private record Stamp(Optional<FileTime> modified, long size) {
+        static Stamp of(Path path) {
+            try {
+                BasicFileAttributes attributes = Files.readAttributes(path, BasicFileAttributes.class);
+                return new Stamp(Optional.of(attributes.lastModifiedTime()), attributes.size());
+            } catch (IOException e) {
+                return new Stamp(Optional.empty(), -1);
+            }
+        }
+    }
+
+    private final Path path;
+    private final Path secretsPath;
+    private final boolean required;
+    private volatile Routing routing;
+    private ScheduledExecutorService watcher;
+
+    private RoutesFile(Path path, boolean required) {
+        this.path = path;
+        this.secretsPath = path.resolveSibling(RouteSecrets.FILE_NAME);
+        this.required = required;
+    }
+
+    /**
+     * @param required whether the file must exist (the {@code routes} parameter names it); when not, a missing file
+     *                 means no routes until one appears
+     */
+    public static RoutesFile load(Path path, boolean required) throws MessagingException {
+        RoutesFile file = new RoutesFile(path, required);
+        file.routing = file.read();
+        return file;
+    }
+
+    public RouteTable routes() {
+        return routing.routes();
+    }
+
+    public Optional<Credentials> credentials(Route route) {
+        return routing.secrets().forRoute(route);
+    }
+
+    public Path path() {
+        return path;
+    }
+
+    /** Checks the files for changes every {@code interval} on a daemon thread of its own. */
+    public void watch(Duration interval) {
+        watcher = Executors.newSingleThreadScheduledExecutor(runnable -> {
+            Thread thread = new Thread(runnable, "TieredRemoteDelivery-routes-watcher");
+            thread.setDaemon(true);
+            return thread;
+        });
+        watcher.scheduleWithFixedDelay(this::reloadIfChanged, interval.toMillis(), interval.toMillis(), TimeUnit.MILLISECONDS);
+    }
+
+    /** Re-reads the files when their stamps changed; never throws, never replaces good routes with bad ones. */
+    void reloadIfChanged() {
+        Routing current = routing;
+        if (current.stamps().equals(stamps())) {
+            return;
+        }
+        try {
+            Routing reloaded = read();
+            routing = reloaded;
+            LOGGER.info("TieredRemoteDelivery: {} changed, {} routes now in force", path, reloaded.routes().routes().size());
+        } catch (MessagingException | RuntimeException e) {
+            // Remember the refused version so that it is reported once, not at every check.
+            routing = new Routing(current.routes(), current.secrets(), stamps());
+            LOGGER.error("TieredRemoteDelivery: refused the new version of {}; the previous routes stay in force. {}",
+                path, e.getMessage());
+        }
+    }
+
+    private Routing read() throws MessagingException {
+        List<Stamp> stamps = stamps();
+        if (!Files.exists(path)) {
+            if (required) {
+                throw new MessagingException("TieredRemoteDelivery routes file " + path + " does not exist; create it "
+                    + "(see conf/delivery-routes.xml in the distribution) or fix the <routes> parameter");
+            }
+            LOGGER.info("TieredRemoteDelivery: no routes file at {}; every domain is delivered as stock RemoteDelivery does", path);
+            return new Routing(RouteTable.empty(), RouteSecrets.none(), stamps);
+        }
+        try {
+            RouteTable routes = new RoutesFileParser().parse(path);
+            return new Routing(routes, RouteSecrets.load(secretsPath, routes), stamps);
+        } catch (InvalidRoutesException e) {
+            throw new MessagingException("TieredRemoteDelivery cannot use the routes file " + path + ":\n" + e.getMessage(), e);
+        }
+    }
+
+    private List<Stamp> stamps() {
+        return List.of(Stamp.of(path), Stamp.of(secretsPath));
+    }
+
+    @Override
+    public void close() {
+        if (watcher != null) {
+            watcher.shutdownNow();
+        }
+    }
+
+    @Override
+    public String toString() {
+        return Objects.toString(path);
+    }
+}

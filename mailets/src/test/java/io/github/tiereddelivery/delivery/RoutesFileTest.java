@@ -1,0 +1,102 @@
+package io.github.tiereddelivery.delivery;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
+import java.time.Instant;
+
+import javax.mail.MessagingException;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import io.github.tiereddelivery.routes.Route;
+
+class RoutesFileTest {
+    private static final String ACME_TO_1 = "<delivery-routes><route domain=\"acme.test\"><host>[192.0.2.1]</host></route></delivery-routes>";
+    private static final String ACME_TO_2 = "<delivery-routes><route domain=\"acme.test\"><host>[192.0.2.2]</host></route></delivery-routes>";
+
+    @TempDir
+    Path conf;
+
+    private Path write(String content, int secondsLater) throws Exception {
+        Path file = conf.resolve("delivery-routes.xml");
+        Files.writeString(file, content);
+        // A distinct modification time even on coarse-grained file systems.
+        Files.setLastModifiedTime(file, FileTime.from(Instant.parse("2026-01-01T00:00:00Z").plusSeconds(secondsLater)));
+        return file;
+    }
+
+    private static String firstHost(RoutesFile file) {
+        Route route = file.routes().routeFor("user@acme.test").orElseThrow();
+        return route.destination().toString();
+    }
+
+    @Test
+    void anInvalidFileStopsTheStart() throws Exception {
+        Path file = write("<delivery-routes><route domain=\"acme.test\"/></delivery-routes>", 0);
+
+        assertThatThrownBy(() -> RoutesFile.load(file, true))
+            .isInstanceOf(MessagingException.class)
+            .hasMessageContaining("line 1");
+    }
+
+    @Test
+    void aMissingRequiredFileStopsTheStart() {
+        assertThatThrownBy(() -> RoutesFile.load(conf.resolve("delivery-routes.xml"), true))
+            .hasMessageContaining("does not exist");
+    }
+
+    @Test
+    void aMissingDefaultFileMeansNoRoutes() throws Exception {
+        assertThat(RoutesFile.load(conf.resolve("delivery-routes.xml"), false).routes().routes()).isEmpty();
+    }
+
+    @Test
+    void aChangedFileIsTakenIntoForce() throws Exception {
+        RoutesFile file = RoutesFile.load(write(ACME_TO_1, 0), true);
+
+        write(ACME_TO_2, 10);
+        file.reloadIfChanged();
+
+        assertThat(firstHost(file)).contains("192.0.2.2");
+    }
+
+    @Test
+    void anInvalidNewVersionIsRefusedAndThePreviousRoutesStay() throws Exception {
+        RoutesFile file = RoutesFile.load(write(ACME_TO_1, 0), true);
+
+        write("<delivery-routes><route domain=\"acme.test\"><host preference=\"x\">[192.0.2.2]</host></route></delivery-routes>", 10);
+        file.reloadIfChanged();
+
+        assertThat(firstHost(file)).contains("192.0.2.1");
+    }
+
+    @Test
+    void aFileThatAppearsLaterIsTakenIntoForce() throws Exception {
+        RoutesFile file = RoutesFile.load(conf.resolve("delivery-routes.xml"), false);
+
+        write(ACME_TO_1, 0);
+        file.reloadIfChanged();
+
+        assertThat(firstHost(file)).contains("192.0.2.1");
+    }
+
+    @Test
+    void aChangedSecretsFileIsTakenIntoForce() throws Exception {
+        write("<delivery-routes><route domain=\"acme.test\" auth=\"acme\"><host>[192.0.2.1]</host></route></delivery-routes>", 0);
+        Path secrets = conf.resolve(RouteSecrets.FILE_NAME);
+        Files.writeString(secrets, "acme.username=old\nacme.password=p\n");
+        RoutesFile file = RoutesFile.load(conf.resolve("delivery-routes.xml"), true);
+
+        Files.writeString(secrets, "acme.username=newer\nacme.password=p\n");
+        Files.setLastModifiedTime(secrets, FileTime.from(Instant.parse("2027-01-01T00:00:00Z")));
+        file.reloadIfChanged();
+
+        Route route = file.routes().routes().get(0);
+        assertThat(file.credentials(route)).hasValueSatisfying(credentials -> assertThat(credentials.username()).isEqualTo("newer"));
+    }
+}

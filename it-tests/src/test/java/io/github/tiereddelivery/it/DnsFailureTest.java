@@ -2,10 +2,6 @@ package io.github.tiereddelivery.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 
 import org.awaitility.Awaitility;
@@ -57,21 +53,13 @@ class DnsFailureTest {
         scenario.reset();
     }
 
-    private static int outgoingQueueSize() throws Exception {
-        HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-            URI.create("http://127.0.0.1:" + scenario.james().webAdminPort() + "/mailQueues/outgoing")).build(),
-            HttpResponse.BodyHandlers.ofString());
-        String size = response.body().replaceAll(".*\"size\":(\\d+).*", "$1");
-        return Integer.parseInt(size);
-    }
-
     @Test
     void aServfailKeepsTheMailQueuedUntilTheDnsAnswersAgain() throws Exception {
         String sent = scenario.send("user@acme.test");
 
-        Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> outgoingQueueSize() == 1);
+        Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> scenario.outgoingQueueSize() == 1);
         Thread.sleep(DELAY.multipliedBy(2).toMillis());
-        assertThat(outgoingQueueSize()).isEqualTo(1);
+        assertThat(scenario.outgoingQueueSize()).isEqualTo(1);
         assertThat(scenario.bounces()).isEmpty();
 
         DnsZone.Builder repaired = DnsZone.builder();

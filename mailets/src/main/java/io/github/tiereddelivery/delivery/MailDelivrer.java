@@ -27,14 +27,16 @@ public class MailDelivrer {
     private final RoutePlanner planner;
     private final Balancer balancer;
     private final MailDelivrerToServer delivrerToServer;
+    private final OwnListeners ownListeners;
     private final int maxDnsProblemRetries;
 
     public MailDelivrer(Router router, RoutePlanner planner, Balancer balancer, MailDelivrerToServer delivrerToServer,
-                        int maxDnsProblemRetries) {
+                        OwnListeners ownListeners, int maxDnsProblemRetries) {
         this.router = router;
         this.planner = planner;
         this.balancer = balancer;
         this.delivrerToServer = delivrerToServer;
+        this.ownListeners = ownListeners;
         this.maxDnsProblemRetries = maxDnsProblemRetries;
     }
 
@@ -91,7 +93,9 @@ public class MailDelivrer {
                 if (eligible.isEmpty()) {
                     break;
                 }
-                AttemptResult attempt = delivrerToServer.attempt(mail, eligible, server, plan);
+                AttemptResult attempt = ownListeners.isOwn(server.address())
+                    ? loop(plan, server, eligible)
+                    : delivrerToServer.attempt(mail, eligible, server, plan);
                 log(mail, plan, tier, attempt);
                 attempt.results().forEach((recipient, result) -> {
                     switch (result.verdict()) {
@@ -116,6 +120,13 @@ public class MailDelivrer {
         pending.forEach(recipient -> outcomes.put(recipient, new Outcome.Deferred(lastFailure.getOrDefault(recipient,
             RecipientStatus.of("4.4.1", "no server of " + plan.describe() + " could be tried")))));
         return outcomes;
+    }
+
+    private static AttemptResult loop(RoutePlan plan, Server server, List<MailAddress> recipients) {
+        RecipientStatus status = RecipientStatus.of("4.4.6", "mail loop: " + plan.describe() + " resolves to " + server
+            + ", where this James' own SMTP server listens; fix the route");
+        LOGGER.warn("TieredRemoteDelivery: {}", status.diagnostic());
+        return AttemptResult.same(server, recipients, new RecipientResult(Verdict.SERVER_FAILED, status));
     }
 
     private static void log(Mail mail, RoutePlan plan, Tier tier, AttemptResult attempt) {

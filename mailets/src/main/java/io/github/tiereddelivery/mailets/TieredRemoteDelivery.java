@@ -20,6 +20,7 @@ import org.apache.james.filesystem.api.FileSystem;
 import org.apache.james.queue.api.MailPrioritySupport;
 import org.apache.james.queue.api.MailQueue;
 import org.apache.james.queue.api.MailQueueFactory;
+import org.apache.james.smtpserver.netty.SMTPServerFactory;
 import org.apache.james.transport.mailets.remote.delivery.HeloNameProvider;
 import org.apache.mailet.Mail;
 import org.apache.mailet.ProcessingState;
@@ -37,6 +38,7 @@ import io.github.tiereddelivery.delivery.DeliveryTarget;
 import io.github.tiereddelivery.delivery.GatewayRoute;
 import io.github.tiereddelivery.delivery.MailDelivrer;
 import io.github.tiereddelivery.delivery.MailDelivrerToServer;
+import io.github.tiereddelivery.delivery.OwnListeners;
 import io.github.tiereddelivery.delivery.RoutePlanner;
 import io.github.tiereddelivery.delivery.RoutesFile;
 import io.github.tiereddelivery.delivery.Router;
@@ -63,6 +65,7 @@ public class TieredRemoteDelivery extends GenericMailet {
     private final DomainList domainList;
     private final MailQueueFactory<?> queueFactory;
     private final FileSystem fileSystem;
+    private final SMTPServerFactory smtpServers;
 
     private DeliveryConfiguration configuration;
     private RoutesFile routesFile;
@@ -71,10 +74,12 @@ public class TieredRemoteDelivery extends GenericMailet {
     private DeliveryRunnable deliveryRunnable;
 
     @Inject
-    public TieredRemoteDelivery(DomainList domainList, MailQueueFactory<?> queueFactory, FileSystem fileSystem) {
+    public TieredRemoteDelivery(DomainList domainList, MailQueueFactory<?> queueFactory, FileSystem fileSystem,
+                                SMTPServerFactory smtpServers) {
         this.domainList = domainList;
         this.queueFactory = queueFactory;
         this.fileSystem = fileSystem;
+        this.smtpServers = smtpServers;
     }
 
     @Override
@@ -92,7 +97,8 @@ public class TieredRemoteDelivery extends GenericMailet {
             route -> gateway.filter(route::equals).isPresent() ? gatewayCredentials : routesFile.credentials(route));
         HeloNameProvider heloName = new HeloNameProvider(configuration.heloName().orElse(null), domainList);
         MailDelivrer delivrer = new MailDelivrer(router, planner, new Balancer(),
-            new MailDelivrerToServer(configuration, heloName::getHeloName, getMailetContext()), configuration.maxDnsProblemRetries());
+            new MailDelivrerToServer(configuration, heloName::getHeloName, getMailetContext()), OwnListeners.of(smtpServers),
+            configuration.maxDnsProblemRetries());
         queue = queueFactory.createQueue(configuration.outgoingQueue());
         deliveryRunnable = new DeliveryRunnable(queue, configuration, delivrer,
             new Bouncer(configuration.bounceProcessor(), getMailetContext()), getMailetContext());

@@ -11,6 +11,7 @@ import static org.mockito.Mockito.never;
 import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.when;
 
+import java.net.InetSocketAddress;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -43,6 +44,7 @@ class MailDelivrerTest {
     private RoutePlanner planner;
     private MailDelivrerToServer servers;
     private Balancer inOrder;
+    private OwnListeners ownListeners = OwnListeners.none();
 
     @BeforeEach
     void setUp() throws Exception {
@@ -55,7 +57,7 @@ class MailDelivrerTest {
     }
 
     private MailDelivrer delivrer(int maxDnsProblemRetries) {
-        return new MailDelivrer(new Router(RouteTable::empty, Optional.empty()), planner, inOrder, servers, maxDnsProblemRetries);
+        return new MailDelivrer(new Router(RouteTable::empty, Optional.empty()), planner, inOrder, servers, ownListeners, maxDnsProblemRetries);
     }
 
     private void tiers(Server... all) {
@@ -179,6 +181,27 @@ class MailDelivrerTest {
         answers(BACKUP, all(Verdict.SERVER_FAILED, GREYLISTED));
 
         assertThat(delivrer(0).deliver(mail(alice)).deferred()).containsExactly(Map.entry(alice, GREYLISTED));
+    }
+
+    @Test
+    void aServerWhereThisJamesListensIsNeverSentToAndTheNextTierTakesTheMail() throws Exception {
+        tiers(PRIMARY, BACKUP);
+        ownListeners = new OwnListeners(() -> List.of(PRIMARY.address()));
+        answers(BACKUP, all(Verdict.DELIVERED, OK));
+
+        assertThat(delivrer(0).deliver(mail(alice)).outcomes().get(alice)).isEqualTo(new Outcome.Delivered(BACKUP, OK));
+        verify(servers, never()).attempt(any(), anyList(), eq(PRIMARY), any());
+    }
+
+    @Test
+    void aRouteThatOnlyLoopsBackIsDeferredWithAnErrorNamingTheRoute() throws Exception {
+        tiers(PRIMARY);
+        ownListeners = new OwnListeners(() -> List.of(new InetSocketAddress("0.0.0.0", 25)));
+
+        RecipientStatus status = delivrer(0).deliver(mail(alice)).deferred().get(alice);
+
+        assertThat(status.status()).isEqualTo("4.4.6");
+        assertThat(status.diagnostic()).contains("mail loop: MX of acme.test resolves to mx1.acme.test[127.0.0.2]:25");
     }
 
     @Test

@@ -1,6 +1,10 @@
 package io.github.tiereddelivery.it.support;
 
 import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -11,6 +15,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 import org.awaitility.Awaitility;
@@ -114,6 +120,18 @@ public final class DeliveryScenario implements AutoCloseable {
             .filter(entry -> entry.getValue() > 0)
             .map(Map.Entry::getKey)
             .collect(Collectors.toSet());
+    }
+
+    /** Mail waiting in James' outgoing queue, as WebAdmin's {@code /mailQueues/outgoing} reports it. */
+    public int outgoingQueueSize() throws IOException, InterruptedException {
+        HttpResponse<String> response = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + james.webAdminPort() + "/mailQueues/outgoing")).build(),
+            HttpResponse.BodyHandlers.ofString());
+        Matcher size = Pattern.compile("\"size\":(\\d+)").matcher(response.body());
+        if (response.statusCode() != 200 || !size.find()) {
+            throw new IllegalStateException("unexpected WebAdmin answer " + response.statusCode() + ": " + response.body());
+        }
+        return Integer.parseInt(size.group(1));
     }
 
     /** Replaces James' routes file on disk, as an operator's editor would (the sender's route is kept). */

@@ -1,0 +1,57 @@
+package io.github.tiereddelivery.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+import java.util.List;
+
+import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+import io.github.tiereddelivery.it.support.DeliveryScenario;
+
+/** SPEC "Delivery behaviour": a route that resolves to this James' own SMTP listener is not used (mail loop). */
+class MailLoopTest {
+    private static DeliveryScenario scenario;
+
+    @BeforeAll
+    static void start() throws Exception {
+        scenario = DeliveryScenario.builder()
+            .server("backup", "127.0.0.2")
+            .start();
+        // James' SMTP port is known once it runs: the routes come by the live reload of the routes file.
+        String ownListener = "[127.0.0.1]:" + scenario.james().smtpPort();
+        scenario.rewriteRoutes(
+            "<route domain=\"acme.test\"><host preference=\"10\">" + ownListener + "</host>"
+                + "<host preference=\"20\">[127.0.0.2]</host></route>",
+            "<route domain=\"loop.test\"><host>" + ownListener + "</host></route>");
+        Thread.sleep(2000);
+    }
+
+    @AfterAll
+    static void stop() {
+        scenario.close();
+    }
+
+    @Test
+    void aServerThatIsThisJamesIsSkippedAndTheNextTierGetsTheMailOnce() throws Exception {
+        List<String> sent = scenario.send(3, "user@acme.test");
+
+        scenario.awaitDelivered(3, Duration.ofSeconds(60), "backup");
+        Thread.sleep(1000);
+
+        assertThat(scenario.receivedMessageIds("backup")).containsExactlyInAnyOrderElementsOf(sent);
+    }
+
+    @Test
+    void aRouteThatOnlyLoopsBackKeepsTheMailQueuedInsteadOfSendingIt() throws Exception {
+        scenario.send("user@loop.test");
+
+        Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> scenario.outgoingQueueSize() == 1);
+        Thread.sleep(1000);
+        assertThat(scenario.outgoingQueueSize()).isEqualTo(1);
+        assertThat(scenario.bounces()).isEmpty();
+    }
+}

@@ -5,40 +5,24 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.time.Duration;
 import java.util.List;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import io.github.tiereddelivery.it.support.DeliveryScenario;
 
 /** Case 4: two balanced servers (preference 10) and a fail-over server (20). */
 class BalancedWithFailOverTest {
-    private static DeliveryScenario scenario;
-
-    @BeforeAll
-    static void start() throws Exception {
-        scenario = DeliveryScenario.builder()
-            .server("balanced-1", "127.0.0.2")
-            .server("balanced-2", "127.0.0.3")
-            .server("fail-over", "127.0.0.4")
-            .route("<route domain=\"acme.test\">"
-                + "<host preference=\"10\">[127.0.0.2]</host>"
-                + "<host preference=\"10\">[127.0.0.3]</host>"
-                + "<host preference=\"20\">[127.0.0.4]</host>"
-                + "</route>")
-            .start();
-    }
-
-    @AfterAll
-    static void stop() {
-        scenario.close();
-    }
-
-    @BeforeEach
-    void reset() throws Exception {
-        scenario.reset();
-    }
+    @RegisterExtension
+    static final DeliveryScenario scenario = DeliveryScenario.builder()
+        .server("balanced-1", "127.0.0.2")
+        .server("balanced-2", "127.0.0.3")
+        .server("fail-over", "127.0.0.4")
+        .route("<route domain=\"acme.test\">"
+            + "<host preference=\"10\">[127.0.0.2]</host>"
+            + "<host preference=\"10\">[127.0.0.3]</host>"
+            + "<host preference=\"20\">[127.0.0.4]</host>"
+            + "</route>")
+        .build();
 
     @Test
     void theBalancedPairSharesTheMailAndTheFailOverGetsNothing() throws Exception {

@@ -4,9 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import io.github.tiereddelivery.it.support.DeliveryScenario;
 
@@ -15,25 +14,16 @@ import io.github.tiereddelivery.it.support.DeliveryScenario;
  * deviations wide, so the statistical tests do not flake.
  */
 class BalancingTest {
-    private static DeliveryScenario scenario;
-
-    @BeforeAll
-    static void start() throws Exception {
-        scenario = DeliveryScenario.builder()
-            .server("random-1", "127.0.0.2").server("random-2", "127.0.0.3")
-            .server("rr-1", "127.0.0.4").server("rr-2", "127.0.0.5")
-            .server("heavy", "127.0.0.6").server("light", "127.0.0.7")
-            .route("<route domain=\"random.test\"><host>[127.0.0.2]</host><host>[127.0.0.3]</host></route>")
-            .route("<route domain=\"rr.test\" balancing=\"round-robin\"><host>[127.0.0.4]</host><host>[127.0.0.5]</host></route>")
-            .route("<route domain=\"weighted.test\" balancing=\"weighted\">"
-                + "<host weight=\"3\">[127.0.0.6]</host><host weight=\"1\">[127.0.0.7]</host></route>")
-            .start();
-    }
-
-    @AfterAll
-    static void stop() {
-        scenario.close();
-    }
+    @RegisterExtension
+    static final DeliveryScenario scenario = DeliveryScenario.builder()
+        .server("random-1", "127.0.0.2").server("random-2", "127.0.0.3")
+        .server("rr-1", "127.0.0.4").server("rr-2", "127.0.0.5")
+        .server("heavy", "127.0.0.6").server("light", "127.0.0.7")
+        .route("<route domain=\"random.test\"><host>[127.0.0.2]</host><host>[127.0.0.3]</host></route>")
+        .route("<route domain=\"rr.test\" balancing=\"round-robin\"><host>[127.0.0.4]</host><host>[127.0.0.5]</host></route>")
+        .route("<route domain=\"weighted.test\" balancing=\"weighted\">"
+            + "<host weight=\"3\">[127.0.0.6]</host><host weight=\"1\">[127.0.0.7]</host></route>")
+        .build();
 
     @Test
     void randomBalancingGivesEachServerBetween40And60Percent() throws Exception {

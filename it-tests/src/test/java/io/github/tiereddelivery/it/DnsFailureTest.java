@@ -5,10 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.time.Duration;
 
 import org.awaitility.Awaitility;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import io.github.tiereddelivery.it.support.DeliveryScenario;
 import io.github.tiereddelivery.it.support.DeliveryStatusNotification;
@@ -21,7 +19,15 @@ import io.github.tiereddelivery.it.support.DnsZone;
 class DnsFailureTest {
     private static final Duration DELAY = Duration.ofSeconds(2);
 
-    private static DeliveryScenario scenario;
+    @RegisterExtension
+    static final DeliveryScenario scenario = DeliveryScenario.builder()
+        .server("mail", "127.0.0.2")
+        .dns(zone -> records(zone, false))
+        .route("<route domain=\"acme.test\"><host>mail.broken.test</host></route>")
+        .route("<route domain=\"ghost.test\"><host>mail.ghost.test</host></route>")
+        .mailetParameter("delayTime", DELAY.toSeconds() + " seconds")
+        .mailetParameter("maxRetries", "10")
+        .build();
 
     private static void records(DnsZone.Builder zone, boolean repaired) {
         if (repaired) {
@@ -29,28 +35,6 @@ class DnsFailureTest {
         } else {
             zone.servfail("broken.test");
         }
-    }
-
-    @BeforeAll
-    static void start() throws Exception {
-        scenario = DeliveryScenario.builder()
-            .server("mail", "127.0.0.2")
-            .dns(zone -> records(zone, false))
-            .route("<route domain=\"acme.test\"><host>mail.broken.test</host></route>")
-            .route("<route domain=\"ghost.test\"><host>mail.ghost.test</host></route>")
-            .mailetParameter("delayTime", DELAY.toSeconds() + " seconds")
-            .mailetParameter("maxRetries", "10")
-            .start();
-    }
-
-    @AfterAll
-    static void stop() {
-        scenario.close();
-    }
-
-    @BeforeEach
-    void reset() throws Exception {
-        scenario.reset();
     }
 
     @Test

@@ -5,30 +5,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.time.Duration;
 import java.util.List;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import io.github.tiereddelivery.it.support.DeliveryScenario;
 
 /** Case 7: one host name with two A records is two servers of the same preference. */
 class HostWithSeveralAddressesTest {
-    private static DeliveryScenario scenario;
-
-    @BeforeAll
-    static void start() throws Exception {
-        scenario = DeliveryScenario.builder()
-            .server("first-address", "127.0.0.2")
-            .server("second-address", "127.0.0.3")
-            .dns(zone -> zone.a("mail.acme.test", "127.0.0.2", "127.0.0.3"))
-            .route("<route domain=\"acme.test\"><host>mail.acme.test</host></route>")
-            .start();
-    }
-
-    @AfterAll
-    static void stop() {
-        scenario.close();
-    }
+    @RegisterExtension
+    static final DeliveryScenario scenario = DeliveryScenario.builder()
+        .server("first-address", "127.0.0.2")
+        .server("second-address", "127.0.0.3")
+        .dns(zone -> zone.a("mail.acme.test", "127.0.0.2", "127.0.0.3"))
+        .route("<route domain=\"acme.test\"><host>mail.acme.test</host></route>")
+        .build();
 
     @Test
     void bothAddressesOfTheHostReceiveMail() throws Exception {

@@ -6,21 +6,21 @@ import java.time.Duration;
 import java.util.List;
 
 import org.awaitility.Awaitility;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import io.github.tiereddelivery.it.support.DeliveryScenario;
 
 /** SPEC "Delivery behaviour": a route that resolves to this James' own SMTP listener is not used (mail loop). */
 class MailLoopTest {
-    private static DeliveryScenario scenario;
+    @RegisterExtension
+    static final DeliveryScenario scenario = DeliveryScenario.builder()
+        .server("backup", "127.0.0.2")
+        .build();
 
     @BeforeAll
-    static void start() throws Exception {
-        scenario = DeliveryScenario.builder()
-            .server("backup", "127.0.0.2")
-            .start();
+    static void routeToThisJames() throws Exception {
         // James' SMTP port is known once it runs: the routes come by the live reload of the routes file.
         String ownListener = "[127.0.0.1]:" + scenario.james().smtpPort();
         scenario.rewriteRoutes(
@@ -28,11 +28,6 @@ class MailLoopTest {
                 + "<host preference=\"20\">[127.0.0.2]</host></route>",
             "<route domain=\"loop.test\"><host>" + ownListener + "</host></route>");
         Thread.sleep(2000);
-    }
-
-    @AfterAll
-    static void stop() {
-        scenario.close();
     }
 
     @Test

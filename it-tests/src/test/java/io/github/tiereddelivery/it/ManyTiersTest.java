@@ -5,10 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.time.Duration;
 import java.util.List;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import io.github.tiereddelivery.it.support.DeliveryScenario;
 
@@ -19,40 +17,26 @@ class ManyTiersTest {
     private static final List<String> TIER_3 = List.of("t3-a", "t3-b", "t3-c");
     private static final String[] ALL = {"t1-a", "t1-b", "t1-c", "t2-a", "t2-b", "t3-a", "t3-b", "t3-c"};
 
-    private static DeliveryScenario scenario;
-
-    @BeforeAll
-    static void start() throws Exception {
-        scenario = DeliveryScenario.builder()
-            .server("t1-a", "127.0.0.2").server("t1-b", "127.0.0.3").server("t1-c", "127.0.0.4")
-            .server("t2-a", "127.0.0.5").server("t2-b", "127.0.0.6")
-            .server("t3-a", "127.0.0.7").server("t3-b", "127.0.0.8").server("t3-c", "127.0.0.9")
-            .dns(zone -> zone
-                .a("t1-a.acme.test", "127.0.0.2").a("t1-b.acme.test", "127.0.0.3").a("t1-c.acme.test", "127.0.0.4")
-                .a("t2-a.acme.test", "127.0.0.5").a("t2-b.acme.test", "127.0.0.6")
-                .a("t3-a.acme.test", "127.0.0.7").a("t3-b.acme.test", "127.0.0.8").a("t3-c.acme.test", "127.0.0.9"))
-            .route("<route domain=\"acme.test\">"
-                + "<host preference=\"30\">t3-a.acme.test</host>"
-                + "<host preference=\"10\">t1-a.acme.test</host>"
-                + "<host preference=\"20\">t2-a.acme.test</host>"
-                + "<host preference=\"30\">t3-b.acme.test</host>"
-                + "<host preference=\"10\">t1-b.acme.test</host>"
-                + "<host preference=\"20\">t2-b.acme.test</host>"
-                + "<host preference=\"30\">t3-c.acme.test</host>"
-                + "<host preference=\"10\">t1-c.acme.test</host>"
-                + "</route>")
-            .start();
-    }
-
-    @AfterAll
-    static void stop() {
-        scenario.close();
-    }
-
-    @BeforeEach
-    void reset() throws Exception {
-        scenario.reset();
-    }
+    @RegisterExtension
+    static final DeliveryScenario scenario = DeliveryScenario.builder()
+        .server("t1-a", "127.0.0.2").server("t1-b", "127.0.0.3").server("t1-c", "127.0.0.4")
+        .server("t2-a", "127.0.0.5").server("t2-b", "127.0.0.6")
+        .server("t3-a", "127.0.0.7").server("t3-b", "127.0.0.8").server("t3-c", "127.0.0.9")
+        .dns(zone -> zone
+            .a("t1-a.acme.test", "127.0.0.2").a("t1-b.acme.test", "127.0.0.3").a("t1-c.acme.test", "127.0.0.4")
+            .a("t2-a.acme.test", "127.0.0.5").a("t2-b.acme.test", "127.0.0.6")
+            .a("t3-a.acme.test", "127.0.0.7").a("t3-b.acme.test", "127.0.0.8").a("t3-c.acme.test", "127.0.0.9"))
+        .route("<route domain=\"acme.test\">"
+            + "<host preference=\"30\">t3-a.acme.test</host>"
+            + "<host preference=\"10\">t1-a.acme.test</host>"
+            + "<host preference=\"20\">t2-a.acme.test</host>"
+            + "<host preference=\"30\">t3-b.acme.test</host>"
+            + "<host preference=\"10\">t1-b.acme.test</host>"
+            + "<host preference=\"20\">t2-b.acme.test</host>"
+            + "<host preference=\"30\">t3-c.acme.test</host>"
+            + "<host preference=\"10\">t1-c.acme.test</host>"
+            + "</route>")
+        .build();
 
     private static void down(List<String> tier) {
         tier.forEach(name -> scenario.server(name).stop());

@@ -5,30 +5,20 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.time.Duration;
 import java.util.List;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import io.github.tiereddelivery.it.support.DeliveryScenario;
 import io.github.tiereddelivery.testing.ReceivedMessage;
 
 /** Case 1: a route with one server gets all the mail of its domain. */
 class OneServerTest {
-    private static DeliveryScenario scenario;
-
-    @BeforeAll
-    static void start() throws Exception {
-        scenario = DeliveryScenario.builder()
-            .server("mail", "127.0.0.2")
-            .dns(zone -> zone.a("mail.acme.test", "127.0.0.2"))
-            .route("<route domain=\"acme.test\"><host>mail.acme.test</host></route>")
-            .start();
-    }
-
-    @AfterAll
-    static void stop() {
-        scenario.close();
-    }
+    @RegisterExtension
+    static final DeliveryScenario scenario = DeliveryScenario.builder()
+        .server("mail", "127.0.0.2")
+        .dns(zone -> zone.a("mail.acme.test", "127.0.0.2"))
+        .route("<route domain=\"acme.test\"><host>mail.acme.test</host></route>")
+        .build();
 
     @Test
     void everyMailArrivesAtTheOneServerExactlyOnceWithItsEnvelope() throws Exception {

@@ -6,10 +6,8 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import io.github.tiereddelivery.it.support.DeliveryScenario;
 import io.github.tiereddelivery.it.support.DeliveryStatusNotification;
@@ -21,27 +19,13 @@ class PartialDeliveryTest {
     private static final Duration DELAY = Duration.ofSeconds(2);
     private static final String UNKNOWN_USER = "550 5.1.1 <bad@acme.test>: Recipient address rejected: User unknown";
 
-    private static DeliveryScenario scenario;
-
-    @BeforeAll
-    static void start() throws Exception {
-        scenario = DeliveryScenario.builder()
-            .server("mail", "127.0.0.2")
-            .route("<route domain=\"acme.test\"><host>[127.0.0.2]</host></route>")
-            .mailetParameter("delayTime", DELAY.toSeconds() + " seconds")
-            .mailetParameter("maxRetries", "3")
-            .start();
-    }
-
-    @AfterAll
-    static void stop() {
-        scenario.close();
-    }
-
-    @BeforeEach
-    void reset() throws Exception {
-        scenario.reset();
-    }
+    @RegisterExtension
+    static final DeliveryScenario scenario = DeliveryScenario.builder()
+        .server("mail", "127.0.0.2")
+        .route("<route domain=\"acme.test\"><host>[127.0.0.2]</host></route>")
+        .mailetParameter("delayTime", DELAY.toSeconds() + " seconds")
+        .mailetParameter("maxRetries", "3")
+        .build();
 
     @Test
     void a550RecipientIsBouncedAloneAndTheOtherIsDeliveredOnce() throws Exception {

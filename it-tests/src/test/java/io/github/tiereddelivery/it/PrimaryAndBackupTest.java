@@ -5,10 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.time.Duration;
 import java.util.List;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import io.github.tiereddelivery.it.support.DeliveryScenario;
 import io.github.tiereddelivery.testing.Behaviour;
@@ -18,30 +16,16 @@ import io.github.tiereddelivery.testing.Behaviour;
  * within the test's timeout went there in its first attempt.
  */
 class PrimaryAndBackupTest {
-    private static DeliveryScenario scenario;
-
-    @BeforeAll
-    static void start() throws Exception {
-        scenario = DeliveryScenario.builder()
-            .server("primary", "127.0.0.2")
-            .server("backup", "127.0.0.3")
-            .dns(zone -> zone.a("primary.acme.test", "127.0.0.2").a("backup.acme.test", "127.0.0.3"))
-            .route("<route domain=\"acme.test\">"
-                + "<host preference=\"10\">primary.acme.test</host>"
-                + "<host preference=\"20\">backup.acme.test</host>"
-                + "</route>")
-            .start();
-    }
-
-    @AfterAll
-    static void stop() {
-        scenario.close();
-    }
-
-    @BeforeEach
-    void reset() throws Exception {
-        scenario.reset();
-    }
+    @RegisterExtension
+    static final DeliveryScenario scenario = DeliveryScenario.builder()
+        .server("primary", "127.0.0.2")
+        .server("backup", "127.0.0.3")
+        .dns(zone -> zone.a("primary.acme.test", "127.0.0.2").a("backup.acme.test", "127.0.0.3"))
+        .route("<route domain=\"acme.test\">"
+            + "<host preference=\"10\">primary.acme.test</host>"
+            + "<host preference=\"20\">backup.acme.test</host>"
+            + "</route>")
+        .build();
 
     @Test
     void allMailGoesToThePrimaryWhileItIsUp() throws Exception {

@@ -5,10 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.time.Duration;
 import java.util.List;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import io.github.tiereddelivery.it.support.DeliveryScenario;
 import io.github.tiereddelivery.it.support.DeliveryStatusNotification;
@@ -20,33 +18,19 @@ class RetriesTest {
     private static final int MAX_RETRIES = 4;
     private static final String[] ACME = {"primary", "backup"};
 
-    private static DeliveryScenario scenario;
-
-    @BeforeAll
-    static void start() throws Exception {
-        scenario = DeliveryScenario.builder()
-            .server("primary", "127.0.0.2")
-            .server("backup", "127.0.0.3")
-            .server("never-1", "127.0.0.4")
-            .server("never-2", "127.0.0.5")
-            .route("<route domain=\"acme.test\">"
-                + "<host preference=\"10\">[127.0.0.2]</host><host preference=\"20\">[127.0.0.3]</host></route>")
-            .route("<route domain=\"never.test\">"
-                + "<host preference=\"10\">[127.0.0.4]</host><host preference=\"20\">[127.0.0.5]</host></route>")
-            .mailetParameter("delayTime", DELAY.toSeconds() + " seconds")
-            .mailetParameter("maxRetries", String.valueOf(MAX_RETRIES))
-            .start();
-    }
-
-    @AfterAll
-    static void stop() {
-        scenario.close();
-    }
-
-    @BeforeEach
-    void reset() throws Exception {
-        scenario.reset();
-    }
+    @RegisterExtension
+    static final DeliveryScenario scenario = DeliveryScenario.builder()
+        .server("primary", "127.0.0.2")
+        .server("backup", "127.0.0.3")
+        .server("never-1", "127.0.0.4")
+        .server("never-2", "127.0.0.5")
+        .route("<route domain=\"acme.test\">"
+            + "<host preference=\"10\">[127.0.0.2]</host><host preference=\"20\">[127.0.0.3]</host></route>")
+        .route("<route domain=\"never.test\">"
+            + "<host preference=\"10\">[127.0.0.4]</host><host preference=\"20\">[127.0.0.5]</host></route>")
+        .mailetParameter("delayTime", DELAY.toSeconds() + " seconds")
+        .mailetParameter("maxRetries", String.valueOf(MAX_RETRIES))
+        .build();
 
     @Test
     void mailWaitsWhileEveryServerIsDownAndIsDeliveredExactlyOnceWhenTheyAreBack() throws Exception {

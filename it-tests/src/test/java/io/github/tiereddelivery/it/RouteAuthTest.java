@@ -5,34 +5,29 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.time.Duration;
 
 import org.awaitility.Awaitility;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import io.github.tiereddelivery.it.support.DeliveryScenario;
 import io.github.tiereddelivery.testing.Behaviour;
 
 /** {@code auth="NAME"}: SMTP AUTH with credentials from delivery-routes-secrets.properties, never sent in clear by default. */
 class RouteAuthTest {
-    private static DeliveryScenario scenario;
+    @RegisterExtension
+    static final DeliveryScenario scenario = DeliveryScenario.builder()
+        .server("clear-allowed", "127.0.0.2")
+        .server("tls-required", "127.0.0.3")
+        .route("<route domain=\"clear.test\" auth=\"relay\" tls=\"none\"><host>[127.0.0.2]</host></route>")
+        .route("<route domain=\"default.test\" auth=\"relay\"><host>[127.0.0.3]</host></route>")
+        .confFile("delivery-routes-secrets.properties", "relay.username=gateway-user\nrelay.password=s3cret\n")
+        .build();
 
-    @BeforeAll
-    static void start() throws Exception {
-        scenario = DeliveryScenario.builder()
-            .server("clear-allowed", "127.0.0.2")
-            .server("tls-required", "127.0.0.3")
-            .route("<route domain=\"clear.test\" auth=\"relay\" tls=\"none\"><host>[127.0.0.2]</host></route>")
-            .route("<route domain=\"default.test\" auth=\"relay\"><host>[127.0.0.3]</host></route>")
-            .confFile("delivery-routes-secrets.properties", "relay.username=gateway-user\nrelay.password=s3cret\n")
-            .start();
+    @BeforeEach
+    void requireAuthentication() {
         Behaviour authenticated = Behaviour.builder().requireAuth("gateway-user", "s3cret").build();
         scenario.server("clear-allowed").behave(authenticated);
         scenario.server("tls-required").behave(authenticated);
-    }
-
-    @AfterAll
-    static void stop() {
-        scenario.close();
     }
 
     @Test

@@ -5,10 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.time.Duration;
 import java.util.List;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import io.github.tiereddelivery.it.support.DeliveryScenario;
 import io.github.tiereddelivery.testing.ReceivedMessage;
@@ -17,33 +15,19 @@ import io.github.tiereddelivery.testing.ReceivedMessage;
 class RoutePrecedenceTest {
     private static final String[] ALL = {"domain", "recipient", "suffix", "longer-suffix", "default"};
 
-    private static DeliveryScenario scenario;
-
-    @BeforeAll
-    static void start() throws Exception {
-        scenario = DeliveryScenario.builder()
-            .server("domain", "127.0.0.2")
-            .server("recipient", "127.0.0.3")
-            .server("suffix", "127.0.0.4")
-            .server("longer-suffix", "127.0.0.5")
-            .server("default", "127.0.0.6")
-            .route("<route domain=\"*\"><host>[127.0.0.6]</host></route>")
-            .route("<route domain=\"*.acme.test\"><host>[127.0.0.4]</host></route>")
-            .route("<route domain=\"*.eu.acme.test\"><host>[127.0.0.5]</host></route>")
-            .route("<route domain=\"acme.test\"><host>[127.0.0.2]</host></route>")
-            .route("<route recipient=\"ceo@acme.test\"><host>[127.0.0.3]</host></route>")
-            .start();
-    }
-
-    @AfterAll
-    static void stop() {
-        scenario.close();
-    }
-
-    @BeforeEach
-    void reset() throws Exception {
-        scenario.reset();
-    }
+    @RegisterExtension
+    static final DeliveryScenario scenario = DeliveryScenario.builder()
+        .server("domain", "127.0.0.2")
+        .server("recipient", "127.0.0.3")
+        .server("suffix", "127.0.0.4")
+        .server("longer-suffix", "127.0.0.5")
+        .server("default", "127.0.0.6")
+        .route("<route domain=\"*\"><host>[127.0.0.6]</host></route>")
+        .route("<route domain=\"*.acme.test\"><host>[127.0.0.4]</host></route>")
+        .route("<route domain=\"*.eu.acme.test\"><host>[127.0.0.5]</host></route>")
+        .route("<route domain=\"acme.test\"><host>[127.0.0.2]</host></route>")
+        .route("<route recipient=\"ceo@acme.test\"><host>[127.0.0.3]</host></route>")
+        .build();
 
     private static String deliveredTo(String recipient) throws Exception {
         scenario.send(recipient);

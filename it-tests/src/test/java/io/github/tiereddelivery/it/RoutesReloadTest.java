@@ -4,9 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import io.github.tiereddelivery.it.support.DeliveryScenario;
 
@@ -16,21 +15,12 @@ class RoutesReloadTest {
     private static final Duration IN_FORCE_WITHIN = Duration.ofSeconds(2);
     private static final String[] ALL = {"old", "new"};
 
-    private static DeliveryScenario scenario;
-
-    @BeforeAll
-    static void start() throws Exception {
-        scenario = DeliveryScenario.builder()
-            .server("old", "127.0.0.2")
-            .server("new", "127.0.0.3")
-            .route("<route domain=\"acme.test\"><host>[127.0.0.2]</host></route>")
-            .start();
-    }
-
-    @AfterAll
-    static void stop() {
-        scenario.close();
-    }
+    @RegisterExtension
+    static final DeliveryScenario scenario = DeliveryScenario.builder()
+        .server("old", "127.0.0.2")
+        .server("new", "127.0.0.3")
+        .route("<route domain=\"acme.test\"><host>[127.0.0.2]</host></route>")
+        .build();
 
     @Test
     void anEditedRoutesFileIsInForceWithinTwoSecondsAndABrokenEditChangesNothing() throws Exception {

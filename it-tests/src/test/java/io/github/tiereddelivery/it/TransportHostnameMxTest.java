@@ -5,10 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.time.Duration;
 import java.util.List;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import io.github.tiereddelivery.it.support.DeliveryScenario;
 import io.github.tiereddelivery.it.support.DnsZone;
@@ -21,7 +19,13 @@ class TransportHostnameMxTest {
     private static final Duration TTL = Duration.ofSeconds(1);
     private static final String[] ALL = {"mx1", "mx2", "mx3", "decoy"};
 
-    private static DeliveryScenario scenario;
+    @RegisterExtension
+    static final DeliveryScenario scenario = DeliveryScenario.builder()
+        .server("mx1", "127.0.0.2").server("mx2", "127.0.0.3").server("mx3", "127.0.0.4").server("decoy", "127.0.0.5")
+        .dns(zone -> records(zone, false))
+        .route("<route domain=\"customer.test\" mx=\"delivery.customer.test\"/>")
+        .route("<route domain=\"moving.test\" mx=\"delivery.moving.test\"/>")
+        .build();
 
     /** @param moved whether delivery.moving.test's MX points at mx3 (true) or mx1 (false) */
     private static void records(DnsZone.Builder zone, boolean moved) {
@@ -37,26 +41,6 @@ class TransportHostnameMxTest {
             .mx("moving.test", 10, "decoy.customer.test")
             .a("decoy.customer.test", "127.0.0.5")
             .mx("delivery.moving.test", 10, moved ? "mx3.delivery.customer.test" : "mx1.delivery.customer.test");
-    }
-
-    @BeforeAll
-    static void start() throws Exception {
-        scenario = DeliveryScenario.builder()
-            .server("mx1", "127.0.0.2").server("mx2", "127.0.0.3").server("mx3", "127.0.0.4").server("decoy", "127.0.0.5")
-            .dns(zone -> records(zone, false))
-            .route("<route domain=\"customer.test\" mx=\"delivery.customer.test\"/>")
-            .route("<route domain=\"moving.test\" mx=\"delivery.moving.test\"/>")
-            .start();
-    }
-
-    @AfterAll
-    static void stop() {
-        scenario.close();
-    }
-
-    @BeforeEach
-    void reset() throws Exception {
-        scenario.reset();
     }
 
     @Test

@@ -5,10 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.time.Duration;
 import java.util.List;
 
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 import io.github.tiereddelivery.it.support.DeliveryScenario;
 import io.github.tiereddelivery.it.support.DeliveryStatusNotification;
@@ -17,33 +15,19 @@ import io.github.tiereddelivery.it.support.DeliveryStatusNotification;
 class UnroutedDomainTest {
     private static final String[] ALL = {"mx", "backup-mx", "implicit"};
 
-    private static DeliveryScenario scenario;
-
-    @BeforeAll
-    static void start() throws Exception {
-        scenario = DeliveryScenario.builder()
-            .server("mx", "127.0.0.2")
-            .server("backup-mx", "127.0.0.3")
-            .server("implicit", "127.0.0.4")
-            .dns(zone -> zone
-                .mx("plain.test", 20, "backup.plain.test")
-                .mx("plain.test", 10, "mx.plain.test")
-                .a("mx.plain.test", "127.0.0.2")
-                .a("backup.plain.test", "127.0.0.3")
-                .a("implicit.test", "127.0.0.4")
-                .nullMx("nomail.test"))
-            .start();
-    }
-
-    @AfterAll
-    static void stop() {
-        scenario.close();
-    }
-
-    @BeforeEach
-    void reset() throws Exception {
-        scenario.reset();
-    }
+    @RegisterExtension
+    static final DeliveryScenario scenario = DeliveryScenario.builder()
+        .server("mx", "127.0.0.2")
+        .server("backup-mx", "127.0.0.3")
+        .server("implicit", "127.0.0.4")
+        .dns(zone -> zone
+            .mx("plain.test", 20, "backup.plain.test")
+            .mx("plain.test", 10, "mx.plain.test")
+            .a("mx.plain.test", "127.0.0.2")
+            .a("backup.plain.test", "127.0.0.3")
+            .a("implicit.test", "127.0.0.4")
+            .nullMx("nomail.test"))
+        .build();
 
     @Test
     void mailGoesToTheLowestPreferenceMxOfTheRecipientDomain() throws Exception {

@@ -10,8 +10,8 @@ import java.util.Map;
 import java.util.Optional;
 
 import org.apache.james.core.MailAddress;
-import org.apache.james.server.core.MailImpl;
 import org.apache.james.lifecycle.api.LifecycleUtil;
+import org.apache.james.server.core.MailImpl;
 import org.apache.mailet.Attribute;
 import org.apache.mailet.AttributeValue;
 import org.apache.mailet.Mail;

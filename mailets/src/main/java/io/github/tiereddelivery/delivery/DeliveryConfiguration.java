@@ -13,6 +13,7 @@ import java.util.TreeMap;
 import javax.mail.MessagingException;
 
 import org.apache.james.queue.api.MailQueueName;
+import org.apache.james.transport.mailets.remote.delivery.Delay;
 import org.apache.james.transport.mailets.remote.delivery.DelaysAndMaxRetry;
 import org.apache.james.transport.mailets.remote.delivery.Delay;
 import org.apache.mailet.MailetConfig;

@@ -20,6 +20,10 @@ import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 import org.awaitility.Awaitility;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 
 import io.github.tiereddelivery.testing.ReceivedMessage;
 import io.github.tiereddelivery.testing.ReceivingSmtpServer;
@@ -28,22 +32,22 @@ import io.github.tiereddelivery.testing.ReceivingSmtpServer;
  * Everything one delivery test runs against: receiving SMTP servers on loopback addresses, a dnsmasq serving the
  * test's records, and a James booted from conf/ with TieredRemoteDelivery pointed at both. Mail is sent by
  * {@link #SENDER}, whose domain is routed to a server of its own so that bounces can be read where they arrive.
+ * A JUnit extension: started once for the test class, reset before each test, stopped after the class.
  */
-public final class DeliveryScenario implements AutoCloseable {
+public final class DeliveryScenario implements BeforeAllCallback, BeforeEachCallback, AfterAllCallback {
     public static final String SENDER = "sender@sender.test";
     public static final String SENDER_SERVER = "sender-mx";
     private static final String SENDER_SERVER_ADDRESS = "127.0.0.254";
     private static final String SENDER_ROUTE = "<route domain=\"sender.test\"><host>[" + SENDER_SERVER_ADDRESS + "]</host></route>";
 
-    private final ReceivingServers servers;
-    private final Dnsmasq dns;
-    private final TieredJames james;
+    private final Builder setup;
+    private ReceivingServers servers;
+    private Dnsmasq dns;
+    private TieredJames james;
     private int sent;
 
-    private DeliveryScenario(ReceivingServers servers, Dnsmasq dns, TieredJames james) {
-        this.servers = servers;
-        this.dns = dns;
-        this.james = james;
+    private DeliveryScenario(Builder setup) {
+        this.setup = setup;
     }
 
     public static Builder builder() {
@@ -158,13 +162,42 @@ public final class DeliveryScenario implements AutoCloseable {
         servers.reset();
     }
 
+    /** Starts the servers, dnsmasq and James, before the tests of a class. */
     @Override
-    public void close() {
+    public void beforeAll(ExtensionContext context) throws Exception {
+        servers = ReceivingServers.start(setup.addresses);
         try {
-            james.close();
+            dns = Dnsmasq.start(setup.zone.build());
+            TieredJames.Builder builder = TieredJames.builder()
+                .routesXml(routesFile(setup.routes))
+                .mailetParameter("dnsServers", dns.resolverAddress())
+                .mailetParameter("defaultPort", String.valueOf(servers.port()));
+            setup.mailetParameters.forEach(builder::mailetParameter);
+            setup.confFiles.forEach(builder::confFile);
+            james = builder.start();
+        } catch (Exception | Error e) {
+            afterAll(context);
+            throw e;
+        }
+    }
+
+    /** Before each test: all servers up, behaving normally, with nothing recorded. */
+    @Override
+    public void beforeEach(ExtensionContext context) throws IOException {
+        reset();
+    }
+
+    @Override
+    public void afterAll(ExtensionContext context) {
+        try {
+            if (james != null) {
+                james.close();
+            }
         } finally {
             try {
-                dns.close();
+                if (dns != null) {
+                    dns.close();
+                }
             } finally {
                 servers.close();
             }
@@ -217,25 +250,9 @@ public final class DeliveryScenario implements AutoCloseable {
             return this;
         }
 
-        public DeliveryScenario start() throws Exception {
-            ReceivingServers servers = ReceivingServers.start(addresses);
-            Dnsmasq dns = null;
-            try {
-                dns = Dnsmasq.start(zone.build());
-                TieredJames.Builder james = TieredJames.builder()
-                    .routesXml(routesFile(routes))
-                    .mailetParameter("dnsServers", dns.resolverAddress())
-                    .mailetParameter("defaultPort", String.valueOf(servers.port()));
-                mailetParameters.forEach(james::mailetParameter);
-                confFiles.forEach(james::confFile);
-                return new DeliveryScenario(servers, dns, james.start());
-            } catch (Exception | Error e) {
-                if (dns != null) {
-                    dns.close();
-                }
-                servers.close();
-                throw e;
-            }
+        /** The scenario, to register with {@code @RegisterExtension} on a static field. */
+        public DeliveryScenario build() {
+            return new DeliveryScenario(this);
         }
     }
 }

@@ -3,6 +3,7 @@ package io.github.tiereddelivery.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
@@ -56,6 +57,20 @@ class PrimaryAndBackupTest {
         scenario.awaitDelivered(5, Duration.ofSeconds(60), "backup");
         assertThat(scenario.receivedMessageIds("backup")).containsExactlyInAnyOrderElementsOf(sent);
         assertThat(scenario.server("primary").messageCount()).isZero();
+    }
+
+    @Test
+    void aSilentPrimaryCostsTheTimeoutOnceAndIsThenTriedLastWhileItIsRemembered() throws Exception {
+        scenario.server("primary").behave(Behaviour.builder().neverGreet().build());
+
+        List<String> sent = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            sent.add(scenario.send("alice@acme.test"));
+            scenario.awaitDelivered(i + 1, Duration.ofSeconds(60), "backup");
+        }
+
+        assertThat(scenario.receivedMessageIds("backup")).containsExactlyElementsOf(sent);
+        assertThat(scenario.server("primary").connectionCount()).isEqualTo(1);
     }
 
     @Test

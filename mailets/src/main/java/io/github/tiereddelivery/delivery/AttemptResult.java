@@ -4,25 +4,37 @@ import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
 
 import org.apache.james.core.MailAddress;
 
-import io.github.tiereddelivery.smtp.Stage;
-
 /**
- * One attempt: one SMTP session with one server for some recipients. {@code sessionFailure} is the stage where the
- * session itself failed (connection, greeting, EHLO, TLS, AUTH), empty when a mail transaction took place.
+ * One attempt: one SMTP session with one server for some recipients, what it meant for each recipient and for the
+ * server itself (what the health memory records).
  */
-public record AttemptResult(Server server, Map<MailAddress, RecipientResult> results, Optional<Stage> sessionFailure) {
+public record AttemptResult(Server server, Map<MailAddress, RecipientResult> results, ServerCondition condition) {
+
+    public enum ServerCondition {
+        /** The server held a session with us, whatever it answered to the mail. */
+        RESPONDED,
+        /** The connection or the session failed: refused, silent, timed out, lost, 421, no TLS, AUTH refused. */
+        FAILED,
+        /** The server was not really tried: the failure was ours (reading the message) or the route loops back. */
+        NOT_ASSESSED
+    }
+
     public AttemptResult {
         results = Collections.unmodifiableMap(new LinkedHashMap<>(results));
     }
 
-    /** Every recipient got the same result and no session failure was seen. */
-    public static AttemptResult same(Server server, List<MailAddress> recipients, RecipientResult result) {
+    /** Every recipient got the same result. */
+    public static AttemptResult same(Server server, List<MailAddress> recipients, RecipientResult result, ServerCondition condition) {
         Map<MailAddress, RecipientResult> results = new LinkedHashMap<>();
         recipients.forEach(recipient -> results.put(recipient, result));
-        return new AttemptResult(server, results, Optional.empty());
+        return new AttemptResult(server, results, condition);
+    }
+
+    /** Why the server failed, as the recipients' status tells it. */
+    public String failure() {
+        return results.values().stream().findFirst().map(result -> result.status().diagnostic()).orElse("");
     }
 }

@@ -25,16 +25,18 @@ public class MailDelivrer {
 
     private final Router router;
     private final RoutePlanner planner;
-    private final Balancer balancer;
+    private final ServerSelector selector;
+    private final ServerHealth health;
     private final MailDelivrerToServer delivrerToServer;
     private final OwnListeners ownListeners;
     private final int maxDnsProblemRetries;
 
-    public MailDelivrer(Router router, RoutePlanner planner, Balancer balancer, MailDelivrerToServer delivrerToServer,
-                        OwnListeners ownListeners, int maxDnsProblemRetries) {
+    public MailDelivrer(Router router, RoutePlanner planner, ServerSelector selector, ServerHealth health,
+                        MailDelivrerToServer delivrerToServer, OwnListeners ownListeners, int maxDnsProblemRetries) {
         this.router = router;
         this.planner = planner;
-        this.balancer = balancer;
+        this.selector = selector;
+        this.health = health;
         this.delivrerToServer = delivrerToServer;
         this.ownListeners = ownListeners;
         this.maxDnsProblemRetries = maxDnsProblemRetries;
@@ -74,59 +76,77 @@ public class MailDelivrer {
     }
 
     /**
-     * Tier by tier, server by server, until every recipient has a final answer. A recipient refused with 4xx at RCPT
-     * stays with the servers of that tier (SPEC); any other temporary failure moves on to the next server, then tier.
+     * Server by server in the selector's order until every recipient has a final answer. A recipient refused with 4xx
+     * at RCPT stays with the servers of that tier (SPEC); any other temporary failure moves on to the next server.
      */
     private Map<MailAddress, Outcome> deliver(Mail mail, RoutePlan plan, List<MailAddress> recipients) {
         Map<MailAddress, Outcome> outcomes = new LinkedHashMap<>();
         Map<MailAddress, RecipientStatus> lastFailure = new HashMap<>();
         Map<MailAddress, Integer> boundToTier = new HashMap<>();
         List<MailAddress> pending = new ArrayList<>(recipients);
-        List<Tier> tiers = plan.tiers();
-        for (int tierIndex = 0; tierIndex < tiers.size() && !pending.isEmpty(); tierIndex++) {
-            Tier tier = tiers.get(tierIndex);
-            for (Server server : balancer.order(plan, tier)) {
-                int current = tierIndex;
-                List<MailAddress> eligible = pending.stream()
-                    .filter(recipient -> boundToTier.getOrDefault(recipient, current) == current)
-                    .collect(Collectors.toList());
-                if (eligible.isEmpty()) {
-                    break;
-                }
-                AttemptResult attempt = ownListeners.isOwn(server.address())
-                    ? loop(plan, server, eligible)
-                    : delivrerToServer.attempt(mail, eligible, server, plan);
-                log(mail, plan, tier, attempt);
-                attempt.results().forEach((recipient, result) -> {
-                    switch (result.verdict()) {
-                        case DELIVERED:
-                            outcomes.put(recipient, new Outcome.Delivered(server, result.status()));
-                            pending.remove(recipient);
-                            break;
-                        case REJECTED:
-                            outcomes.put(recipient, new Outcome.Bounced(result.status()));
-                            pending.remove(recipient);
-                            break;
-                        case RECIPIENT_DEFERRED:
-                            boundToTier.put(recipient, current);
-                            lastFailure.put(recipient, result.status());
-                            break;
-                        default:
-                            lastFailure.put(recipient, result.status());
-                    }
-                });
+        for (Candidate candidate : selector.candidates(plan)) {
+            if (pending.isEmpty()) {
+                break;
             }
+            List<MailAddress> eligible = pending.stream()
+                .filter(recipient -> boundToTier.getOrDefault(recipient, candidate.tierIndex()) == candidate.tierIndex())
+                .collect(Collectors.toList());
+            if (eligible.isEmpty()) {
+                continue;
+            }
+            Server server = candidate.server();
+            AttemptResult attempt = ownListeners.isOwn(server.address())
+                ? loop(plan, server, eligible)
+                : delivrerToServer.attempt(mail, eligible, server, plan);
+            remember(attempt);
+            log(mail, plan, candidate.tier(), attempt);
+            attempt.results().forEach((recipient, result) -> {
+                switch (result.verdict()) {
+                    case DELIVERED:
+                        outcomes.put(recipient, new Outcome.Delivered(server, result.status()));
+                        pending.remove(recipient);
+                        break;
+                    case REJECTED:
+                        outcomes.put(recipient, new Outcome.Bounced(result.status()));
+                        pending.remove(recipient);
+                        break;
+                    case RECIPIENT_DEFERRED:
+                        boundToTier.put(recipient, candidate.tierIndex());
+                        lastFailure.put(recipient, result.status());
+                        break;
+                    default:
+                        lastFailure.put(recipient, result.status());
+                }
+            });
         }
         pending.forEach(recipient -> outcomes.put(recipient, new Outcome.Deferred(lastFailure.getOrDefault(recipient,
             RecipientStatus.of("4.4.1", "no server of " + plan.describe() + " could be tried")))));
         return outcomes;
     }
 
+    private void remember(AttemptResult attempt) {
+        switch (attempt.condition()) {
+            case RESPONDED:
+                health.responded(attempt.server());
+                int delivered = (int) attempt.results().values().stream().filter(result -> result.verdict() == Verdict.DELIVERED).count();
+                if (delivered > 0) {
+                    health.delivered(attempt.server(), delivered);
+                }
+                break;
+            case FAILED:
+                health.failed(attempt.server(), attempt.failure());
+                break;
+            default:
+                break;
+        }
+    }
+
     private static AttemptResult loop(RoutePlan plan, Server server, List<MailAddress> recipients) {
         RecipientStatus status = RecipientStatus.of("4.4.6", "mail loop: " + plan.describe() + " resolves to " + server
             + ", where this James' own SMTP server listens; fix the route");
         LOGGER.warn("TieredRemoteDelivery: {}", status.diagnostic());
-        return AttemptResult.same(server, recipients, new RecipientResult(Verdict.SERVER_FAILED, status));
+        return AttemptResult.same(server, recipients, new RecipientResult(Verdict.SERVER_FAILED, status),
+            AttemptResult.ServerCondition.NOT_ASSESSED);
     }
 
     private static void log(Mail mail, RoutePlan plan, Tier tier, AttemptResult attempt) {

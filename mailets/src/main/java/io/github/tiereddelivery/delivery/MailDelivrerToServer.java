@@ -2,10 +2,8 @@ package io.github.tiereddelivery.delivery;
 
 import java.io.IOException;
 import java.io.OutputStream;
-import java.util.EnumSet;
 import java.util.List;
-import java.util.Optional;
-import java.util.Set;
+import java.util.stream.Stream;
 import java.util.function.Supplier;
 
 import javax.mail.MessagingException;
@@ -17,20 +15,18 @@ import org.apache.mailet.base.Converter7Bit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import io.github.tiereddelivery.delivery.AttemptResult.ServerCondition;
 import io.github.tiereddelivery.dsn.RecipientStatus;
 import io.github.tiereddelivery.routes.TlsPolicy;
 import io.github.tiereddelivery.smtp.SmtpClientSettings;
 import io.github.tiereddelivery.smtp.SmtpConnection;
 import io.github.tiereddelivery.smtp.SmtpSessionException;
-import io.github.tiereddelivery.smtp.Stage;
 import io.github.tiereddelivery.smtp.StartTlsPolicy;
 import io.github.tiereddelivery.smtp.TransactionResult;
 
 /** One attempt: one SMTP session with one server for the recipients given, classified per recipient. */
 public class MailDelivrerToServer {
     private static final Logger LOGGER = LoggerFactory.getLogger(MailDelivrerToServer.class);
-    /** Stages at which the server, not the mail, failed: what the health memory of a later issue counts. */
-    private static final Set<Stage> SESSION_STAGES = EnumSet.of(Stage.CONNECT, Stage.GREETING, Stage.EHLO, Stage.STARTTLS, Stage.AUTH);
 
     private final DeliveryConfiguration configuration;
     private final Supplier<String> heloName;
@@ -50,13 +46,12 @@ public class MailDelivrerToServer {
             }
             TransactionResult transaction = connection.send(Envelopes.of(mail, recipients, connection.capabilities()),
                 out -> writeMessage(mail, out));
-            return new AttemptResult(server, AttemptClassifier.classify(transaction, recipients, server), Optional.empty());
+            return new AttemptResult(server, AttemptClassifier.classify(transaction, recipients, server), condition(transaction));
         } catch (SmtpSessionException e) {
             if (e.messageContentFailed()) {
                 return localFailure(mail, recipients, server, e);
             }
-            return new AttemptResult(server, AttemptClassifier.classify(e, recipients, server),
-                Optional.of(e.stage()).filter(SESSION_STAGES::contains));
+            return new AttemptResult(server, AttemptClassifier.classify(e, recipients, server), ServerCondition.FAILED);
         } catch (MessagingException | IOException | RuntimeException e) {
             return localFailure(mail, recipients, server, e);
         }
@@ -66,7 +61,15 @@ public class MailDelivrerToServer {
     private static AttemptResult localFailure(Mail mail, List<MailAddress> recipients, Server server, Exception e) {
         LOGGER.warn("Mail {}: cannot prepare the message for {}: {}", mail.getName(), server, e.toString());
         RecipientStatus status = RecipientStatus.of("4.3.0", "local problem reading the message: " + e.getMessage());
-        return AttemptResult.same(server, recipients, new RecipientResult(Verdict.SERVER_FAILED, status));
+        return AttemptResult.same(server, recipients, new RecipientResult(Verdict.SERVER_FAILED, status), ServerCondition.NOT_ASSESSED);
+    }
+
+    /** RFC 5321 4.2.2: 421 means the server is closing the channel, whatever the command. */
+    private static ServerCondition condition(TransactionResult transaction) {
+        boolean closing = Stream.concat(Stream.of(transaction.mailReply()), Stream.concat(transaction.recipientReplies().values().stream(),
+                Stream.concat(transaction.dataReply().stream(), transaction.messageReply().stream())))
+            .anyMatch(reply -> reply.code() == 421);
+        return closing ? ServerCondition.FAILED : ServerCondition.RESPONDED;
     }
 
     private static void writeMessage(Mail mail, OutputStream out) throws IOException {

@@ -42,6 +42,8 @@ import io.github.tiereddelivery.delivery.OwnListeners;
 import io.github.tiereddelivery.delivery.RoutePlanner;
 import io.github.tiereddelivery.delivery.RoutesFile;
 import io.github.tiereddelivery.delivery.Router;
+import io.github.tiereddelivery.delivery.ServerHealth;
+import io.github.tiereddelivery.delivery.ServerSelector;
 import io.github.tiereddelivery.dns.DnsResolver;
 import io.github.tiereddelivery.routes.Route;
 import io.github.tiereddelivery.routes.RouteKey;
@@ -66,6 +68,7 @@ public class TieredRemoteDelivery extends GenericMailet {
     private final MailQueueFactory<?> queueFactory;
     private final FileSystem fileSystem;
     private final SMTPServerFactory smtpServers;
+    private final ServerHealth health;
 
     private DeliveryConfiguration configuration;
     private RoutesFile routesFile;
@@ -75,11 +78,12 @@ public class TieredRemoteDelivery extends GenericMailet {
 
     @Inject
     public TieredRemoteDelivery(DomainList domainList, MailQueueFactory<?> queueFactory, FileSystem fileSystem,
-                                SMTPServerFactory smtpServers) {
+                                SMTPServerFactory smtpServers, ServerHealth health) {
         this.domainList = domainList;
         this.queueFactory = queueFactory;
         this.fileSystem = fileSystem;
         this.smtpServers = smtpServers;
+        this.health = health;
     }
 
     @Override
@@ -96,7 +100,7 @@ public class TieredRemoteDelivery extends GenericMailet {
         RoutePlanner planner = new RoutePlanner(DnsResolver.using(configuration.dnsServers()), configuration.defaultPort(),
             route -> gateway.filter(route::equals).isPresent() ? gatewayCredentials : routesFile.credentials(route));
         HeloNameProvider heloName = new HeloNameProvider(configuration.heloName().orElse(null), domainList);
-        MailDelivrer delivrer = new MailDelivrer(router, planner, new Balancer(),
+        MailDelivrer delivrer = new MailDelivrer(router, planner, new ServerSelector(new Balancer(), health), health,
             new MailDelivrerToServer(configuration, heloName::getHeloName, getMailetContext()), OwnListeners.of(smtpServers),
             configuration.maxDnsProblemRetries());
         queue = queueFactory.createQueue(configuration.outgoingQueue());

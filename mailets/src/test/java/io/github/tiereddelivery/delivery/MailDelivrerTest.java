@@ -28,7 +28,6 @@ import org.junit.jupiter.api.Test;
 import io.github.tiereddelivery.dsn.RecipientStatus;
 import io.github.tiereddelivery.routes.Balancing;
 import io.github.tiereddelivery.routes.RouteTable;
-import io.github.tiereddelivery.smtp.Stage;
 
 class MailDelivrerTest {
     private static final Server PRIMARY = server("mx1.acme.test", "127.0.0.2", 10);
@@ -45,6 +44,7 @@ class MailDelivrerTest {
     private MailDelivrerToServer servers;
     private Balancer inOrder;
     private OwnListeners ownListeners = OwnListeners.none();
+    private final ServerHealth health = new ServerHealth();
 
     @BeforeEach
     void setUp() throws Exception {
@@ -57,7 +57,8 @@ class MailDelivrerTest {
     }
 
     private MailDelivrer delivrer(int maxDnsProblemRetries) {
-        return new MailDelivrer(new Router(RouteTable::empty, Optional.empty()), planner, inOrder, servers, ownListeners, maxDnsProblemRetries);
+        return new MailDelivrer(new Router(RouteTable::empty, Optional.empty()), planner, new ServerSelector(inOrder, health), health,
+            servers, ownListeners, maxDnsProblemRetries);
     }
 
     private void tiers(Server... all) {
@@ -72,7 +73,7 @@ class MailDelivrerTest {
             List<MailAddress> recipients = invocation.getArgument(1);
             Map<MailAddress, RecipientResult> results = new LinkedHashMap<>();
             recipients.forEach(recipient -> results.put(recipient, perRecipient.apply(recipient)));
-            return new AttemptResult(server, results, Optional.empty());
+            return new AttemptResult(server, results, AttemptResult.ServerCondition.RESPONDED);
         });
     }
 
@@ -81,7 +82,7 @@ class MailDelivrerTest {
             List<MailAddress> recipients = invocation.getArgument(1);
             Map<MailAddress, RecipientResult> results = new LinkedHashMap<>();
             recipients.forEach(recipient -> results.put(recipient, new RecipientResult(Verdict.SERVER_FAILED, REFUSED)));
-            return new AttemptResult(server, results, Optional.of(Stage.CONNECT));
+            return new AttemptResult(server, results, AttemptResult.ServerCondition.FAILED);
         });
     }
 

@@ -160,6 +160,8 @@ public final class DeliveryScenario implements BeforeAllCallback, BeforeEachCall
     /** All servers up, behaving normally, with nothing recorded. */
     public void reset() throws IOException {
         servers.reset();
+        // The mailets remember failed servers for a while (per JVM): each test starts with none remembered.
+        james.probe(TieredDeliveryProbe.class).serverHealth().forget();
     }
 
     /** Starts the servers, dnsmasq and James, before the tests of a class. */

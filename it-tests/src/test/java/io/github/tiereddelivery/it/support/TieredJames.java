@@ -270,7 +270,7 @@ public final class TieredJames implements AutoCloseable {
                 .configurationPath(new ConfigurationPath(FileSystem.FILE_PROTOCOL_AND_CONF))
                 .build();
             return MemoryJamesServerMain.createServer(configuration)
-                .combineWith(new FakeSearchMailboxModule())
+                .combineWith(new FakeSearchMailboxModule(), TieredDeliveryProbe.MODULE)
                 .overrideWith(RunArgumentsModule.EMPTY);
         }
 

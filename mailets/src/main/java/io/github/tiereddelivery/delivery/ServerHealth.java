@@ -1,0 +1,174 @@
+package io.github.tiereddelivery.delivery;
+
+import java.net.InetSocketAddress;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Collectors;
+
+import javax.inject.Inject;
+import javax.inject.Singleton;
+
+import com.google.common.cache.Cache;
+import com.google.common.cache.CacheBuilder;
+
+/**
+ * The per-JVM memory of servers that failed at connection or session level (SPEC "Delivery behaviour"; OkHttp's
+ * RouteDatabase). A failed server is down for a growing interval (30 s doubling to 10 min, reset by a success); while
+ * down it is tried after the healthy servers of its tier and of the later tiers, never skipped (fail open). When its
+ * interval ends, one attempt probes it; the others still treat it as down until that probe tells.
+ *
+ * <p>Bounded: at most {@link #MAX_SERVERS} servers, and a server not seen for a day is forgotten.
+ */
+@Singleton
+public class ServerHealth {
+    static final Duration FIRST_DOWN_INTERVAL = Duration.ofSeconds(30);
+    static final Duration MAX_DOWN_INTERVAL = Duration.ofMinutes(10);
+    /** How long a claimed probe keeps the others away; a probe that was claimed but not made can be claimed again. */
+    static final Duration PROBE_WINDOW = Duration.ofMinutes(1);
+    static final int MAX_SERVERS = 10_000;
+
+    public enum Availability {
+        /** Up, or never seen failing: tried in its place. */
+        UP,
+        /** Its down interval ended and this caller probes it: tried in its place. */
+        PROBE,
+        /** Down: tried after every healthy server. */
+        DOWN
+    }
+
+    private final Clock clock;
+    private final Cache<InetSocketAddress, ServerRecord> records = CacheBuilder.newBuilder()
+        .maximumSize(MAX_SERVERS)
+        .expireAfterAccess(Duration.ofDays(1))
+        .build();
+
+    @Inject
+    public ServerHealth() {
+        this(Clock.systemUTC());
+    }
+
+    public ServerHealth(Clock clock) {
+        this.clock = clock;
+    }
+
+    /** Where the server goes in the order of an attempt; {@link Availability#PROBE} is granted to one caller at a time. */
+    public Availability availability(Server server) {
+        ServerRecord record = records.getIfPresent(server.address());
+        return record == null ? Availability.UP : record.availability(clock.instant());
+    }
+
+    /** A session with the server failed: down for the next interval, twice the last one. */
+    public void failed(Server server, String reason) {
+        record(server).failed(clock.instant(), reason);
+    }
+
+    /** The server held a session: up again, its interval reset. */
+    public void responded(Server server) {
+        record(server).responded(clock.instant());
+    }
+
+    /** Mail the server accepted, counted for WebAdmin. */
+    public void delivered(Server server, int recipients) {
+        record(server).delivered(recipients);
+    }
+
+    /** Forgets every server: all are up again (an operator who repaired servers does not wait for the probes). */
+    public void forget() {
+        records.invalidateAll();
+    }
+
+    public Optional<ServerStatus> status(InetSocketAddress address) {
+        return Optional.ofNullable(records.getIfPresent(address)).map(ServerRecord::status);
+    }
+
+    /** Every server seen, most recently seen first. */
+    public List<ServerStatus> statuses() {
+        return records.asMap().values().stream()
+            .map(ServerRecord::status)
+            .sorted(Comparator.comparing(ServerStatus::lastSeen).reversed())
+            .collect(Collectors.toList());
+    }
+
+    private ServerRecord record(Server server) {
+        ServerRecord record = records.asMap().computeIfAbsent(server.address(), address -> new ServerRecord(server.hostname(), address));
+        record.seen(server.hostname());
+        return record;
+    }
+
+    /** What WebAdmin shows of a server. */
+    public record ServerStatus(String hostname, InetSocketAddress address, boolean down, Optional<Instant> downUntil,
+                               int consecutiveFailures, Optional<String> lastError, Optional<Instant> lastErrorAt,
+                               long sessions, long failures, long deliveredRecipients, Instant lastSeen) {
+    }
+
+    private static final class ServerRecord {
+        private final InetSocketAddress address;
+        private String hostname;
+        private Optional<Instant> downUntil = Optional.empty();
+        private Duration lastInterval = Duration.ZERO;
+        private int consecutiveFailures;
+        private Optional<String> lastError = Optional.empty();
+        private Optional<Instant> lastErrorAt = Optional.empty();
+        private long sessions;
+        private long failures;
+        private long deliveredRecipients;
+        private Instant lastSeen = Instant.EPOCH;
+
+        ServerRecord(String hostname, InetSocketAddress address) {
+            this.hostname = hostname;
+            this.address = address;
+        }
+
+        synchronized void seen(String name) {
+            hostname = name;
+        }
+
+        synchronized Availability availability(Instant now) {
+            if (downUntil.isEmpty()) {
+                return Availability.UP;
+            }
+            if (now.isBefore(downUntil.get())) {
+                return Availability.DOWN;
+            }
+            // The interval ended: this caller probes; the others wait for its verdict (or for the window to pass).
+            downUntil = Optional.of(now.plus(PROBE_WINDOW));
+            return Availability.PROBE;
+        }
+
+        synchronized void failed(Instant now, String reason) {
+            lastInterval = lastInterval.isZero() ? FIRST_DOWN_INTERVAL : min(lastInterval.multipliedBy(2), MAX_DOWN_INTERVAL);
+            downUntil = Optional.of(now.plus(lastInterval));
+            consecutiveFailures++;
+            failures++;
+            sessions++;
+            lastError = Optional.of(reason);
+            lastErrorAt = Optional.of(now);
+            lastSeen = now;
+        }
+
+        synchronized void responded(Instant now) {
+            downUntil = Optional.empty();
+            lastInterval = Duration.ZERO;
+            consecutiveFailures = 0;
+            sessions++;
+            lastSeen = now;
+        }
+
+        synchronized void delivered(int recipients) {
+            deliveredRecipients += recipients;
+        }
+
+        synchronized ServerStatus status() {
+            return new ServerStatus(hostname, address, downUntil.isPresent(), downUntil, consecutiveFailures, lastError, lastErrorAt,
+                sessions, failures, deliveredRecipients, lastSeen);
+        }
+
+        private static Duration min(Duration a, Duration b) {
+            return a.compareTo(b) <= 0 ? a : b;
+        }
+    }
+}

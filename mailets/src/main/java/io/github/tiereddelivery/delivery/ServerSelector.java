@@ -1,0 +1,38 @@
+package io.github.tiereddelivery.delivery;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * The order in which one attempt tries the servers of a plan (OkHttp's RouteSelector): tier by tier, each tier in its
+ * balancing order; servers the health memory holds down go last, after every healthy server of every tier, in tier
+ * order — tried still, never skipped, so that a route never fails closed.
+ */
+public class ServerSelector {
+    private final Balancer balancer;
+    private final ServerHealth health;
+
+    public ServerSelector(Balancer balancer, ServerHealth health) {
+        this.balancer = balancer;
+        this.health = health;
+    }
+
+    public List<Candidate> candidates(RoutePlan plan) {
+        List<Candidate> healthy = new ArrayList<>();
+        List<Candidate> down = new ArrayList<>();
+        List<Tier> tiers = plan.tiers();
+        for (int index = 0; index < tiers.size(); index++) {
+            Tier tier = tiers.get(index);
+            for (Server server : balancer.order(plan, tier)) {
+                Candidate candidate = new Candidate(index, tier, server);
+                if (health.availability(server) == ServerHealth.Availability.DOWN) {
+                    down.add(candidate);
+                } else {
+                    healthy.add(candidate);
+                }
+            }
+        }
+        healthy.addAll(down);
+        return healthy;
+    }
+}

@@ -1,0 +1,125 @@
+package io.github.tiereddelivery.delivery;
+
+import static io.github.tiereddelivery.delivery.Servers.server;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+
+import org.junit.jupiter.api.Test;
+
+import io.github.tiereddelivery.delivery.ServerHealth.Availability;
+
+class ServerHealthTest {
+    private static final Server MX = server("mx1.acme.test", "127.0.0.2", 10);
+
+    /** A clock the test moves by hand. */
+    private static final class ManualClock extends Clock {
+        private Instant now = Instant.parse("2026-11-21T10:00:00Z");
+
+        void advance(Duration duration) {
+            now = now.plus(duration);
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
+
+        @Override
+        public ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(ZoneId zone) {
+            return this;
+        }
+    }
+
+    private final ManualClock clock = new ManualClock();
+    private final ServerHealth health = new ServerHealth(clock);
+
+    @Test
+    void aServerNeverSeenFailingIsUp() {
+        assertThat(health.availability(MX)).isEqualTo(Availability.UP);
+    }
+
+    @Test
+    void aFailedServerIsDownForThirtySeconds() {
+        health.failed(MX, "connection refused");
+
+        clock.advance(Duration.ofSeconds(29));
+        assertThat(health.availability(MX)).isEqualTo(Availability.DOWN);
+        clock.advance(Duration.ofSeconds(1));
+        assertThat(health.availability(MX)).isEqualTo(Availability.PROBE);
+    }
+
+    @Test
+    void onlyOneCallerProbesWhenTheIntervalEnds() {
+        health.failed(MX, "connection refused");
+        clock.advance(Duration.ofSeconds(30));
+
+        assertThat(health.availability(MX)).isEqualTo(Availability.PROBE);
+        assertThat(health.availability(MX)).isEqualTo(Availability.DOWN);
+        assertThat(health.availability(MX)).isEqualTo(Availability.DOWN);
+    }
+
+    @Test
+    void aProbeClaimedButNotMadeCanBeClaimedAgainAfterItsWindow() {
+        health.failed(MX, "connection refused");
+        clock.advance(Duration.ofSeconds(30));
+        health.availability(MX);
+
+        clock.advance(ServerHealth.PROBE_WINDOW);
+
+        assertThat(health.availability(MX)).isEqualTo(Availability.PROBE);
+    }
+
+    @Test
+    void eachFailureDoublesTheIntervalUpToTenMinutes() {
+        Duration expected = Duration.ofSeconds(30);
+        for (int failure = 0; failure < 8; failure++) {
+            health.failed(MX, "no greeting");
+            clock.advance(expected.minusSeconds(1));
+            assertThat(health.availability(MX)).isEqualTo(Availability.DOWN);
+            clock.advance(Duration.ofSeconds(1));
+            assertThat(health.availability(MX)).isEqualTo(Availability.PROBE);
+            expected = expected.multipliedBy(2).compareTo(Duration.ofMinutes(10)) > 0 ? Duration.ofMinutes(10) : expected.multipliedBy(2);
+        }
+    }
+
+    @Test
+    void aSessionResetsTheMemory() {
+        health.failed(MX, "connection refused");
+        health.failed(MX, "connection refused");
+
+        health.responded(MX);
+
+        assertThat(health.availability(MX)).isEqualTo(Availability.UP);
+        health.failed(MX, "connection refused");
+        clock.advance(Duration.ofSeconds(30));
+        assertThat(health.availability(MX)).isEqualTo(Availability.PROBE);
+    }
+
+    @Test
+    void theStatusTellsTheLastErrorAndTheCounts() {
+        health.failed(MX, "connect to mx1.acme.test[127.0.0.2]:25: connection refused");
+        health.responded(MX);
+        health.delivered(MX, 3);
+        health.failed(MX, "no greeting within 2000 ms");
+
+        ServerHealth.ServerStatus status = health.status(MX.address()).orElseThrow();
+
+        assertThat(status.down()).isTrue();
+        assertThat(status.downUntil()).contains(clock.instant().plusSeconds(30));
+        assertThat(status.lastError()).contains("no greeting within 2000 ms");
+        assertThat(status.sessions()).isEqualTo(3);
+        assertThat(status.failures()).isEqualTo(2);
+        assertThat(status.deliveredRecipients()).isEqualTo(3);
+        assertThat(status.consecutiveFailures()).isEqualTo(1);
+    }
+}

@@ -3,6 +3,8 @@ package io.github.tiereddelivery.guice;
 import com.google.inject.AbstractModule;
 import com.google.inject.Scopes;
 
+import io.github.tiereddelivery.delivery.DeliveryRegistry;
+import io.github.tiereddelivery.delivery.RoutesFiles;
 import io.github.tiereddelivery.delivery.ServerHealth;
 
 /**
@@ -15,5 +17,9 @@ public class TieredDeliveryModule extends AbstractModule {
     protected void configure() {
         // SPEC: the memory of servers that failed is per JVM.
         bind(ServerHealth.class).in(Scopes.SINGLETON);
+        // One RoutesFile per path, shared by the mailets and WebAdmin.
+        bind(RoutesFiles.class).in(Scopes.SINGLETON);
+        // The running mailets, for WebAdmin's dry runs and the health check.
+        bind(DeliveryRegistry.class).in(Scopes.SINGLETON);
     }
 }

@@ -9,55 +9,73 @@ import java.util.Map;
 import java.util.stream.Collectors;
 
 import org.apache.james.core.MailAddress;
+import org.apache.james.metrics.api.TimeMetric;
 import org.apache.james.transport.mailets.remote.delivery.DeliveryRetriesHelper;
+import org.apache.james.util.MDCStructuredLogger;
 import org.apache.mailet.Mail;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+
+import com.google.common.net.InetAddresses;
 
 import io.github.tiereddelivery.dsn.RecipientStatus;
 
 /**
  * One delivery attempt of a queued mail: recipients grouped by target, each target resolved into tiers, servers tried
- * tier by tier as SPEC "Delivery behaviour" says. Decides nothing about retries or bounces beyond this attempt.
+ * in the selector's order as SPEC "Delivery behaviour" says. Decides nothing about retries or bounces beyond this
+ * attempt.
  */
 public class MailDelivrer {
     private static final Logger LOGGER = LoggerFactory.getLogger(MailDelivrer.class);
 
-    private final Router router;
-    private final RoutePlanner planner;
+    private final DeliveryRegistry.Engine engine;
     private final ServerSelector selector;
     private final ServerHealth health;
     private final MailDelivrerToServer delivrerToServer;
-    private final OwnListeners ownListeners;
+    private final DeliveryMetrics metrics;
     private final int maxDnsProblemRetries;
 
-    public MailDelivrer(Router router, RoutePlanner planner, ServerSelector selector, ServerHealth health,
-                        MailDelivrerToServer delivrerToServer, OwnListeners ownListeners, int maxDnsProblemRetries) {
-        this.router = router;
-        this.planner = planner;
+    public MailDelivrer(DeliveryRegistry.Engine engine, ServerSelector selector, ServerHealth health,
+                        MailDelivrerToServer delivrerToServer, DeliveryMetrics metrics, int maxDnsProblemRetries) {
+        this.engine = engine;
         this.selector = selector;
         this.health = health;
         this.delivrerToServer = delivrerToServer;
-        this.ownListeners = ownListeners;
+        this.metrics = metrics;
         this.maxDnsProblemRetries = maxDnsProblemRetries;
     }
 
     public DeliveryReport deliver(Mail mail) {
         Map<MailAddress, Outcome> outcomes = new LinkedHashMap<>();
-        router.group(mail.getRecipients()).forEach((target, recipients) ->
-            outcomes.putAll(deliver(mail, target, recipients)));
+        engine.router().group(mail.getRecipients()).forEach((target, recipients) -> {
+            Map<MailAddress, Outcome> groupOutcomes = deliver(mail, target, recipients);
+            count(target, groupOutcomes);
+            outcomes.putAll(groupOutcomes);
+        });
         return new DeliveryReport(outcomes);
     }
 
     private Map<MailAddress, Outcome> deliver(Mail mail, DeliveryTarget target, List<MailAddress> recipients) {
-        Resolution resolution = planner.plan(target);
+        Resolution resolution = engine.planner().plan(target);
         if (resolution instanceof Resolution.Planned) {
-            return deliver(mail, ((Resolution.Planned) resolution).plan(), recipients);
+            RoutePlan plan = ((Resolution.Planned) resolution).plan();
+            engine.recentPlans().used(plan);
+            TimeMetric timer = metrics.startAttempt(plan);
+            try {
+                return deliver(mail, plan, recipients);
+            } finally {
+                timer.stopAndPublish();
+            }
         }
         Resolution.Unresolvable unresolvable = (Resolution.Unresolvable) resolution;
         Outcome outcome = outcomeOf(unresolvable, DeliveryRetriesHelper.retrieveRetries(mail));
-        LOGGER.info("Mail {} for {} via {}: {} ({})", mail.getName(), recipients, target.describe(),
-            outcome.getClass().getSimpleName().toLowerCase(Locale.ROOT), unresolvable.status().diagnostic());
+        MDCStructuredLogger.forLogger(LOGGER)
+            .field("mail", mail.getName())
+            .field("route", target.describe())
+            .field("outcome", name(outcome))
+            .field("reply", unresolvable.status().diagnostic())
+            .log(logger -> logger.info("Mail {} for {} via {}: {} ({} {})", mail.getName(), recipients, target.describe(),
+                name(outcome), unresolvable.status().status(), unresolvable.status().diagnostic()));
         return recipients.stream().collect(Collectors.toMap(recipient -> recipient, any -> outcome, (a, b) -> a, LinkedHashMap::new));
     }
 
@@ -95,11 +113,11 @@ public class MailDelivrer {
                 continue;
             }
             Server server = candidate.server();
-            AttemptResult attempt = ownListeners.isOwn(server.address())
+            AttemptResult attempt = engine.ownListeners().isOwn(server.address())
                 ? loop(plan, server, eligible)
                 : delivrerToServer.attempt(mail, eligible, server, plan);
-            remember(attempt);
-            log(mail, plan, candidate.tier(), attempt);
+            remember(plan, candidate, attempt);
+            audit(mail, plan, candidate, attempt);
             attempt.results().forEach((recipient, result) -> {
                 switch (result.verdict()) {
                     case DELIVERED:
@@ -124,20 +142,34 @@ public class MailDelivrer {
         return outcomes;
     }
 
-    private void remember(AttemptResult attempt) {
+    /** What the attempt tells about the server, for the health memory and the metrics. */
+    private void remember(RoutePlan plan, Candidate candidate, AttemptResult attempt) {
         switch (attempt.condition()) {
             case RESPONDED:
                 health.responded(attempt.server());
                 int delivered = (int) attempt.results().values().stream().filter(result -> result.verdict() == Verdict.DELIVERED).count();
                 if (delivered > 0) {
                     health.delivered(attempt.server(), delivered);
+                    metrics.delivered(plan, attempt.server(), candidate.tierIndex(), delivered);
                 }
                 break;
             case FAILED:
                 health.failed(attempt.server(), attempt.failure());
+                metrics.serverFailed(attempt.server());
                 break;
             default:
                 break;
+        }
+    }
+
+    private void count(DeliveryTarget target, Map<MailAddress, Outcome> outcomes) {
+        long bounced = outcomes.values().stream().filter(Outcome.Bounced.class::isInstance).count();
+        long deferred = outcomes.values().stream().filter(Outcome.Deferred.class::isInstance).count();
+        if (bounced > 0) {
+            metrics.bounced(target, (int) bounced);
+        }
+        if (deferred > 0) {
+            metrics.deferred(target, (int) deferred);
         }
     }
 
@@ -149,12 +181,37 @@ public class MailDelivrer {
             AttemptResult.ServerCondition.NOT_ASSESSED);
     }
 
-    private static void log(Mail mail, RoutePlan plan, Tier tier, AttemptResult attempt) {
-        attempt.results().entrySet().stream()
-            .collect(Collectors.groupingBy(entry -> entry.getValue(), LinkedHashMap::new,
-                Collectors.mapping(Map.Entry::getKey, Collectors.toList())))
-            .forEach((result, recipients) -> LOGGER.info("Mail {} for {} via {}, tier {}, server {}: {} ({} {})",
-                mail.getName(), recipients, plan.describe(), tier.preference(), attempt.server(),
-                result.verdict().name().toLowerCase(Locale.ROOT), result.status().status(), result.status().diagnostic()));
+    /** One line per attempt, its facts also in the MDC (James' convention) for structured logging. */
+    private static void audit(Mail mail, RoutePlan plan, Candidate candidate, AttemptResult attempt) {
+        Map<Verdict, List<MailAddress>> byVerdict = attempt.results().entrySet().stream()
+            .collect(Collectors.groupingBy(entry -> entry.getValue().verdict(), LinkedHashMap::new,
+                Collectors.mapping(Map.Entry::getKey, Collectors.toList())));
+        String outcome = byVerdict.entrySet().stream()
+            .map(entry -> name(entry.getKey()) + " " + entry.getValue())
+            .collect(Collectors.joining("; "));
+        RecipientStatus status = attempt.results().values().stream()
+            .filter(result -> result.verdict() != Verdict.DELIVERED)
+            .findFirst()
+            .orElse(attempt.results().values().iterator().next())
+            .status();
+        Server server = attempt.server();
+        MDCStructuredLogger.forLogger(LOGGER)
+            .field("mail", mail.getName())
+            .field("route", plan.describe())
+            .field("tier", String.valueOf(candidate.tier().preference()))
+            .field("server", server.hostname())
+            .field("address", InetAddresses.toUriString(server.address().getAddress()) + ":" + server.address().getPort())
+            .field("outcome", outcome)
+            .field("reply", status.diagnostic())
+            .log(logger -> logger.info("Mail {} via {}, tier {}, server {}: {} ({} {})", mail.getName(), plan.describe(),
+                candidate.tier().preference(), server, outcome, status.status(), status.diagnostic()));
+    }
+
+    private static String name(Enum<?> value) {
+        return value.name().toLowerCase(Locale.ROOT).replace('_', '-');
+    }
+
+    private static String name(Outcome outcome) {
+        return outcome.getClass().getSimpleName().toLowerCase(Locale.ROOT);
     }
 }

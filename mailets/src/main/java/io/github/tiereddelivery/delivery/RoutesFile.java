@@ -1,8 +1,15 @@
 package io.github.tiereddelivery.delivery;
 
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.MalformedInputException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
 import java.time.Duration;
@@ -20,7 +27,9 @@ import org.slf4j.LoggerFactory;
 
 import io.github.tiereddelivery.routes.InvalidRoutesException;
 import io.github.tiereddelivery.routes.Route;
+import io.github.tiereddelivery.routes.RouteKey;
 import io.github.tiereddelivery.routes.RouteTable;
+import io.github.tiereddelivery.routes.RoutesFileEditor;
 import io.github.tiereddelivery.routes.RoutesFileParser;
 import io.github.tiereddelivery.smtp.Credentials;
 
@@ -52,6 +61,8 @@ public final class RoutesFile implements AutoCloseable {
     private final Path secretsPath;
     private final boolean required;
     private volatile Routing routing;
+    /** Why the version on disk is not the one in force, while it is not. */
+    private volatile Optional<String> refusal = Optional.empty();
     private ScheduledExecutorService watcher;
 
     private RoutesFile(Path path, boolean required) {
@@ -82,6 +93,67 @@ public final class RoutesFile implements AutoCloseable {
         return path;
     }
 
+    /** Why the file on disk is not in force (it did not parse); empty when it is. */
+    public Optional<String> refusal() {
+        return refusal;
+    }
+
+    /**
+     * Writes {@code route} into the file in place of the route of the same key (or after the others) and puts it in
+     * force at once. Atomic: the file is replaced by rename, never seen half written.
+     *
+     * @throws InvalidRoutesException when the file would not be valid afterwards (e.g. it is invalid on disk already)
+     */
+    public synchronized void put(Route route) throws IOException, InvalidRoutesException {
+        replaceWith(RoutesFileEditor.put(currentText(), route));
+    }
+
+    /** Removes the route of that key from the file, in force at once; false when there is none. */
+    public synchronized boolean remove(RouteKey key) throws IOException, InvalidRoutesException {
+        Optional<String> edited = RoutesFileEditor.remove(currentText(), key);
+        if (edited.isEmpty()) {
+            return false;
+        }
+        replaceWith(edited.get());
+        return true;
+    }
+
+    private String currentText() throws IOException, InvalidRoutesException {
+        if (!Files.exists(path)) {
+            return RoutesFileEditor.EMPTY_FILE;
+        }
+        try {
+            return Files.readString(path, StandardCharsets.UTF_8);
+        } catch (MalformedInputException e) {
+            throw new InvalidRoutesException(path.getFileName().toString(), List.of(path + " is not UTF-8 text; fix it on disk first"));
+        }
+    }
+
+    private void replaceWith(String content) throws IOException, InvalidRoutesException {
+        RouteTable routes;
+        RouteSecrets secrets;
+        try {
+            routes = new RoutesFileParser().parse(new ByteArrayInputStream(content.getBytes(StandardCharsets.UTF_8)),
+                path.getFileName().toString());
+            secrets = RouteSecrets.load(secretsPath, routes);
+        } catch (MessagingException e) {
+            throw new InvalidRoutesException(path.getFileName().toString(), List.of(e.getMessage()));
+        }
+        Path temporary = Files.createTempFile(path.toAbsolutePath().getParent(), ".delivery-routes", ".xml");
+        try {
+            try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+                channel.write(ByteBuffer.wrap(content.getBytes(StandardCharsets.UTF_8)));
+                channel.force(true);
+            }
+            Files.move(temporary, path, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } finally {
+            Files.deleteIfExists(temporary);
+        }
+        routing = new Routing(routes, secrets, stamps());
+        refusal = Optional.empty();
+        LOGGER.info("TieredRemoteDelivery: {} written, {} routes now in force", path, routes.routes().size());
+    }
+
     /** Checks the files for changes every {@code interval} on a daemon thread of its own. */
     public void watch(Duration interval) {
         watcher = Executors.newSingleThreadScheduledExecutor(runnable -> {
@@ -93,7 +165,7 @@ public final class RoutesFile implements AutoCloseable {
     }
 
     /** Re-reads the files when their stamps changed; never throws, never replaces good routes with bad ones. */
-    void reloadIfChanged() {
+    synchronized void reloadIfChanged() {
         Routing current = routing;
         if (current.stamps().equals(stamps())) {
             return;
@@ -101,10 +173,12 @@ public final class RoutesFile implements AutoCloseable {
         try {
             Routing reloaded = read();
             routing = reloaded;
+            refusal = Optional.empty();
             LOGGER.info("TieredRemoteDelivery: {} changed, {} routes now in force", path, reloaded.routes().routes().size());
         } catch (MessagingException | RuntimeException e) {
             // Remember the refused version so that it is reported once, not at every check.
             routing = new Routing(current.routes(), current.secrets(), stamps());
+            refusal = Optional.of(e.getMessage());
             LOGGER.error("TieredRemoteDelivery: refused the new version of {}; the previous routes stay in force. {}",
                 path, e.getMessage());
         }

@@ -4,7 +4,6 @@ import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -17,6 +16,7 @@ import javax.mail.MessagingException;
 import org.apache.james.core.MailAddress;
 import org.apache.james.domainlist.api.DomainList;
 import org.apache.james.filesystem.api.FileSystem;
+import org.apache.james.metrics.api.MetricFactory;
 import org.apache.james.queue.api.MailPrioritySupport;
 import org.apache.james.queue.api.MailQueue;
 import org.apache.james.queue.api.MailQueueFactory;
@@ -33,14 +33,18 @@ import com.google.common.collect.ImmutableList;
 import io.github.tiereddelivery.delivery.Balancer;
 import io.github.tiereddelivery.delivery.Bouncer;
 import io.github.tiereddelivery.delivery.DeliveryConfiguration;
+import io.github.tiereddelivery.delivery.DeliveryMetrics;
+import io.github.tiereddelivery.delivery.DeliveryRegistry;
 import io.github.tiereddelivery.delivery.DeliveryRunnable;
 import io.github.tiereddelivery.delivery.DeliveryTarget;
 import io.github.tiereddelivery.delivery.GatewayRoute;
 import io.github.tiereddelivery.delivery.MailDelivrer;
 import io.github.tiereddelivery.delivery.MailDelivrerToServer;
 import io.github.tiereddelivery.delivery.OwnListeners;
+import io.github.tiereddelivery.delivery.RecentPlans;
 import io.github.tiereddelivery.delivery.RoutePlanner;
 import io.github.tiereddelivery.delivery.RoutesFile;
+import io.github.tiereddelivery.delivery.RoutesFiles;
 import io.github.tiereddelivery.delivery.Router;
 import io.github.tiereddelivery.delivery.ServerHealth;
 import io.github.tiereddelivery.delivery.ServerSelector;
@@ -61,35 +65,41 @@ public class TieredRemoteDelivery extends GenericMailet {
     private static final Logger LOGGER = LoggerFactory.getLogger(TieredRemoteDelivery.class);
     /** As stock: {@code name-to-domain}; ours is {@code name-to-<route key or domain>}. */
     private static final String NAME_JUNCTION = "-to-";
-    /** A change of the routes file is in force within this interval (and one parse). */
-    private static final Duration ROUTES_CHECK_INTERVAL = Duration.ofSeconds(1);
 
     private final DomainList domainList;
     private final MailQueueFactory<?> queueFactory;
     private final FileSystem fileSystem;
     private final SMTPServerFactory smtpServers;
     private final ServerHealth health;
+    private final RoutesFiles routesFiles;
+    private final DeliveryRegistry registry;
+    private final MetricFactory metricFactory;
 
     private DeliveryConfiguration configuration;
     private RoutesFile routesFile;
+    private DeliveryRegistry.Engine engine;
     private MailQueue queue;
     private Router router;
     private DeliveryRunnable deliveryRunnable;
 
     @Inject
     public TieredRemoteDelivery(DomainList domainList, MailQueueFactory<?> queueFactory, FileSystem fileSystem,
-                                SMTPServerFactory smtpServers, ServerHealth health) {
+                                SMTPServerFactory smtpServers, ServerHealth health, RoutesFiles routesFiles,
+                                DeliveryRegistry registry, MetricFactory metricFactory) {
         this.domainList = domainList;
         this.queueFactory = queueFactory;
         this.fileSystem = fileSystem;
         this.smtpServers = smtpServers;
         this.health = health;
+        this.routesFiles = routesFiles;
+        this.registry = registry;
+        this.metricFactory = metricFactory;
     }
 
     @Override
     public void init() throws MessagingException {
         configuration = DeliveryConfiguration.from(getMailetConfig());
-        routesFile = RoutesFile.load(routesPath(), configuration.routesGiven());
+        routesFile = routesFiles.acquire(routesPath(), configuration.routesGiven());
         Optional<Route> gateway = GatewayRoute.from(configuration);
         if (gateway.isPresent() && routesFile.routes().routes().stream().anyMatch(route -> route.key() instanceof RouteKey.Default)) {
             LOGGER.warn("TieredRemoteDelivery: the routes file has a default route (domain=\"*\"), so the gateway parameter "
@@ -100,14 +110,16 @@ public class TieredRemoteDelivery extends GenericMailet {
         RoutePlanner planner = new RoutePlanner(DnsResolver.using(configuration.dnsServers()), configuration.defaultPort(),
             route -> gateway.filter(route::equals).isPresent() ? gatewayCredentials : routesFile.credentials(route));
         HeloNameProvider heloName = new HeloNameProvider(configuration.heloName().orElse(null), domainList);
-        MailDelivrer delivrer = new MailDelivrer(router, planner, new ServerSelector(new Balancer(), health), health,
-            new MailDelivrerToServer(configuration, heloName::getHeloName, getMailetContext()), OwnListeners.of(smtpServers),
+        engine = new DeliveryRegistry.Engine(getMailetConfig().getMailetName() + "/" + configuration.outgoingQueue().asString(),
+            routesFile, router, planner, OwnListeners.of(smtpServers), new RecentPlans());
+        MailDelivrer delivrer = new MailDelivrer(engine, new ServerSelector(new Balancer(), health), health,
+            new MailDelivrerToServer(configuration, heloName::getHeloName, getMailetContext()), new DeliveryMetrics(metricFactory),
             configuration.maxDnsProblemRetries());
         queue = queueFactory.createQueue(configuration.outgoingQueue());
         deliveryRunnable = new DeliveryRunnable(queue, configuration, delivrer,
             new Bouncer(configuration.bounceProcessor(), getMailetContext()), getMailetContext());
         deliveryRunnable.start();
-        routesFile.watch(ROUTES_CHECK_INTERVAL);
+        registry.register(engine);
         LOGGER.info("TieredRemoteDelivery: {} routes from {}, queue {}, {} delivery threads", routesFile.routes().routes().size(),
             routesFile.path(), configuration.outgoingQueue().asString(), configuration.deliveryThreads());
     }
@@ -164,8 +176,11 @@ public class TieredRemoteDelivery extends GenericMailet {
 
     @Override
     public void destroy() {
+        if (engine != null) {
+            registry.unregister(engine);
+        }
         if (routesFile != null) {
-            routesFile.close();
+            routesFiles.release(routesFile);
         }
         if (deliveryRunnable != null) {
             deliveryRunnable.dispose();

@@ -19,6 +19,7 @@ import java.util.Optional;
 import java.util.function.Function;
 
 import org.apache.james.core.MailAddress;
+import org.apache.james.metrics.tests.RecordingMetricFactory;
 import org.apache.james.transport.mailets.remote.delivery.DeliveryRetriesHelper;
 import org.apache.mailet.Mail;
 import org.apache.mailet.base.test.FakeMail;
@@ -45,6 +46,8 @@ class MailDelivrerTest {
     private Balancer inOrder;
     private OwnListeners ownListeners = OwnListeners.none();
     private final ServerHealth health = new ServerHealth();
+    private final RecentPlans recentPlans = new RecentPlans();
+    private final RecordingMetricFactory metrics = new RecordingMetricFactory();
 
     @BeforeEach
     void setUp() throws Exception {
@@ -57,8 +60,10 @@ class MailDelivrerTest {
     }
 
     private MailDelivrer delivrer(int maxDnsProblemRetries) {
-        return new MailDelivrer(new Router(RouteTable::empty, Optional.empty()), planner, new ServerSelector(inOrder, health), health,
-            servers, ownListeners, maxDnsProblemRetries);
+        DeliveryRegistry.Engine engine = new DeliveryRegistry.Engine("test", null, new Router(RouteTable::empty, Optional.empty()),
+            planner, ownListeners, recentPlans);
+        return new MailDelivrer(engine, new ServerSelector(inOrder, health), health, servers, new DeliveryMetrics(metrics),
+            maxDnsProblemRetries);
     }
 
     private void tiers(Server... all) {
@@ -114,6 +119,33 @@ class MailDelivrerTest {
         DeliveryReport report = delivrer(0).deliver(mail(alice));
 
         assertThat(report.outcomes().get(alice)).isEqualTo(new Outcome.Delivered(BACKUP, OK));
+    }
+
+    @Test
+    void aDeliveryByALaterTierCountsAsAFailOverAndTheFailedServerIsRemembered() throws Exception {
+        tiers(PRIMARY, BACKUP);
+        down(PRIMARY);
+        answers(BACKUP, all(Verdict.DELIVERED, OK));
+
+        delivrer(0).deliver(mail(alice, bob));
+
+        assertThat(metrics.countFor("tieredDelivery.failover.route.acme.test")).isEqualTo(2);
+        assertThat(metrics.countFor("tieredDelivery.delivered.route.acme.test")).isEqualTo(2);
+        assertThat(metrics.countFor("tieredDelivery.failed.server.127.0.0.2_25")).isEqualTo(1);
+        assertThat(health.availability(PRIMARY)).isEqualTo(ServerHealth.Availability.DOWN);
+        assertThat(recentPlans.plans()).hasSize(1);
+    }
+
+    @Test
+    void deferredAndBouncedRecipientsAreCountedPerRoute() throws Exception {
+        tiers(PRIMARY);
+        answers(PRIMARY, recipient -> recipient.equals(bob)
+            ? new RecipientResult(Verdict.REJECTED, UNKNOWN_USER) : new RecipientResult(Verdict.SERVER_FAILED, GREYLISTED));
+
+        delivrer(0).deliver(mail(alice, bob));
+
+        assertThat(metrics.countFor("tieredDelivery.bounced.route.acme.test")).isEqualTo(1);
+        assertThat(metrics.countFor("tieredDelivery.deferred.route.acme.test")).isEqualTo(1);
     }
 
     @Test

@@ -7,13 +7,25 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.time.Instant;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 
 import javax.mail.MessagingException;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import io.github.tiereddelivery.routes.Destination;
+import io.github.tiereddelivery.routes.HostSpec;
+import io.github.tiereddelivery.routes.InvalidRoutesException;
 import io.github.tiereddelivery.routes.Route;
+import io.github.tiereddelivery.routes.RouteKey;
+import io.github.tiereddelivery.routes.RoutesFileParser;
 
 class RoutesFileTest {
     private static final String ACME_TO_1 = "<delivery-routes><route domain=\"acme.test\"><host>[192.0.2.1]</host></route></delivery-routes>";
@@ -98,5 +110,88 @@ class RoutesFileTest {
 
         Route route = file.routes().routes().get(0);
         assertThat(file.credentials(route)).hasValueSatisfying(credentials -> assertThat(credentials.username()).isEqualTo("newer"));
+    }
+
+    private static Route route(String domain, String host) {
+        return Route.of(RouteKey.ofDomain(domain), new Destination.Hosts(List.of(HostSpec.parse(host, 10, 1))));
+    }
+
+    @Test
+    void aPutRouteIsWrittenAndInForceAtOnce() throws Exception {
+        Path path = write(ACME_TO_1, 0);
+        RoutesFile file = RoutesFile.load(path, true);
+
+        file.put(route("acme.test", "[192.0.2.2]"));
+
+        assertThat(firstHost(file)).contains("192.0.2.2");
+        assertThat(new RoutesFileParser().parse(path).routeFor("user@acme.test").orElseThrow().destination().toString())
+            .contains("192.0.2.2");
+    }
+
+    @Test
+    void aPutIntoAMissingFileCreatesIt() throws Exception {
+        RoutesFile file = RoutesFile.load(conf.resolve("delivery-routes.xml"), false);
+
+        file.put(route("acme.test", "[192.0.2.3]"));
+
+        assertThat(Files.exists(conf.resolve("delivery-routes.xml"))).isTrue();
+        assertThat(firstHost(file)).contains("192.0.2.3");
+    }
+
+    @Test
+    void aRemovedRouteIsGoneAtOnce() throws Exception {
+        RoutesFile file = RoutesFile.load(write(ACME_TO_1, 0), true);
+
+        assertThat(file.remove(RouteKey.ofDomain("acme.test"))).isTrue();
+        assertThat(file.routes().routes()).isEmpty();
+        assertThat(file.remove(RouteKey.ofDomain("acme.test"))).isFalse();
+    }
+
+    @Test
+    void aWriteOntoAFileThatIsInvalidOnDiskIsRefusedAndTheFileIsLeftAlone() throws Exception {
+        RoutesFile file = RoutesFile.load(write(ACME_TO_1, 0), true);
+        String broken = "<delivery-routes><route domain=\"acme.test\"><host preference=\"x\">[192.0.2.2]</host></route></delivery-routes>";
+        Path path = write(broken, 10);
+        file.reloadIfChanged();
+
+        assertThatThrownBy(() -> file.put(route("globex.test", "[192.0.2.4]"))).isInstanceOf(InvalidRoutesException.class);
+        assertThat(Files.readString(path)).isEqualTo(broken);
+        assertThat(firstHost(file)).contains("192.0.2.1");
+    }
+
+    @Test
+    void aRefusedVersionIsReportedUntilAGoodOneReplacesIt() throws Exception {
+        RoutesFile file = RoutesFile.load(write(ACME_TO_1, 0), true);
+
+        write("<delivery-routes><oops/></delivery-routes>", 10);
+        file.reloadIfChanged();
+        assertThat(file.refusal()).hasValueSatisfying(reason -> assertThat(reason).contains("<oops>"));
+
+        write(ACME_TO_2, 20);
+        file.reloadIfChanged();
+        assertThat(file.refusal()).isEmpty();
+    }
+
+    @Test
+    void parallelPutsOfDifferentDomainsAllEndUpInTheFile() throws Exception {
+        Path path = write(ACME_TO_1, 0);
+        RoutesFile file = RoutesFile.load(path, true);
+        ExecutorService pool = Executors.newFixedThreadPool(8);
+        try {
+            List<Future<?>> puts = IntStream.range(0, 20)
+                .mapToObj(i -> pool.submit(() -> {
+                    file.put(route("domain" + i + ".test", "[192.0.2." + (i + 10) + "]"));
+                    return null;
+                }))
+                .collect(Collectors.toList());
+            for (Future<?> put : puts) {
+                put.get(30, TimeUnit.SECONDS);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+
+        assertThat(new RoutesFileParser().parse(path).routes()).hasSize(21);
+        assertThat(file.routes().routes()).hasSize(21);
     }
 }

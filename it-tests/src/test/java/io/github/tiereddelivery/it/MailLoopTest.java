@@ -11,12 +11,17 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import io.github.tiereddelivery.it.support.DeliveryScenario;
+import io.github.tiereddelivery.testing.Behaviour;
 
 /** SPEC "Delivery behaviour": a route that resolves to this James' own SMTP listener is not used (mail loop). */
 class MailLoopTest {
+    private static final String OWN_NAME = "gateway.tiered.test";
+
     @RegisterExtension
     static final DeliveryScenario scenario = DeliveryScenario.builder()
         .server("backup", "127.0.0.2")
+        .server("impostor", "127.0.0.3")
+        .mailetParameter("heloName", OWN_NAME)
         .build();
 
     @BeforeAll
@@ -26,7 +31,9 @@ class MailLoopTest {
         scenario.rewriteRoutes(
             "<route domain=\"acme.test\"><host preference=\"10\">" + ownListener + "</host>"
                 + "<host preference=\"20\">[127.0.0.2]</host></route>",
-            "<route domain=\"loop.test\"><host>" + ownListener + "</host></route>");
+            "<route domain=\"loop.test\"><host>" + ownListener + "</host></route>",
+            "<route domain=\"greeting.test\"><host preference=\"10\">[127.0.0.3]</host>"
+                + "<host preference=\"20\">[127.0.0.2]</host></route>");
         Thread.sleep(2000);
     }
 
@@ -38,6 +45,18 @@ class MailLoopTest {
         Thread.sleep(1000);
 
         assertThat(scenario.receivedMessageIds("backup")).containsExactlyInAnyOrderElementsOf(sent);
+    }
+
+    @Test
+    void aServerThatGreetsWithThisJamesNameIsNotSentTo() throws Exception {
+        scenario.server("impostor").behave(Behaviour.builder().greeting("220 " + OWN_NAME + " ESMTP").build());
+
+        String sent = scenario.send("user@greeting.test");
+
+        scenario.awaitDelivered(1, Duration.ofSeconds(60), "backup");
+        assertThat(scenario.receivedMessageIds("backup")).containsExactly(sent);
+        assertThat(scenario.server("impostor").connectionCount()).isEqualTo(1);
+        assertThat(scenario.server("impostor").transactionCount()).isZero();
     }
 
     @Test

@@ -39,7 +39,14 @@ public class MailDelivrerToServer {
     }
 
     public AttemptResult attempt(Mail mail, List<MailAddress> recipients, Server server, RoutePlan plan) {
-        try (SmtpConnection connection = SmtpConnection.open(server.address(), server.hostname(), settings(plan))) {
+        String ownName = heloName.get();
+        try (SmtpConnection connection = SmtpConnection.open(server.address(), server.hostname(), settings(plan, ownName))) {
+            if (greetsWithOwnName(connection, ownName)) {
+                RecipientStatus status = RecipientStatus.of("4.4.6", "mail loop: " + plan.describe() + " leads to " + server
+                    + ", which greets with this James' own name " + ownName + "; fix the route or the heloName");
+                LOGGER.warn("TieredRemoteDelivery: {}", status.diagnostic());
+                return AttemptResult.same(server, recipients, new RecipientResult(Verdict.SERVER_FAILED, status), ServerCondition.FAILED);
+            }
             if (!connection.capabilities().supports("8BITMIME")) {
                 // RFC 6152: 8-bit content may only be sent to servers that announce 8BITMIME.
                 converter7Bit.convertTo7Bit(mail.getMessage());
@@ -80,10 +87,23 @@ public class MailDelivrerToServer {
         }
     }
 
-    private SmtpClientSettings settings(RoutePlan plan) {
+    /**
+     * Postfix's "host greeted me with my own hostname": the route leads back to this James. Only a fully qualified
+     * name is compared; a "localhost" HELO name (James' default domain) would match unrelated servers.
+     */
+    private static boolean greetsWithOwnName(SmtpConnection connection, String ownName) {
+        if (!ownName.contains(".") || ownName.equalsIgnoreCase("localhost")) {
+            return false;
+        }
+        List<String> lines = connection.greeting().lines();
+        String greeter = lines.isEmpty() ? "" : lines.get(0).trim().split("\\s+", 2)[0];
+        return greeter.equalsIgnoreCase(ownName);
+    }
+
+    private SmtpClientSettings settings(RoutePlan plan, String ownName) {
         TlsPolicy tls = plan.tls().orElse(configuration.startTls() ? TlsPolicy.OPPORTUNISTIC : TlsPolicy.NONE);
         SmtpClientSettings.Builder settings = SmtpClientSettings.builder()
-            .heloName(heloName.get())
+            .heloName(ownName)
             .connectTimeout(configuration.connectionTimeout())
             .readTimeout(configuration.smtpTimeout())
             .implicitTls(configuration.sslEnable())

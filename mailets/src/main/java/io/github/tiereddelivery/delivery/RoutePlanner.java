@@ -98,7 +98,13 @@ public class RoutePlanner {
             lookups.resolve(name, port, IMPLICIT_MX_PREFERENCE, 1);
         } else {
             for (MxRecord record : ((MxAnswer.Exchanges) answer).records()) {
-                lookups.resolve(record.exchange(), port, record.preference(), 1);
+                if (InetAddresses.isInetAddress(record.exchange())) {
+                    // RFC 1035 3.3.9 wants a host name; Postfix refuses such an answer as malformed and defers.
+                    lookups.malformed.add(name + " has an MX record pointing to the IP address " + record.exchange()
+                        + " instead of a host name");
+                } else {
+                    lookups.resolve(record.exchange(), port, record.preference(), 1);
+                }
             }
         }
         return lookups.toResolution(target, balancing, tls, routeCredentials);
@@ -112,6 +118,7 @@ public class RoutePlanner {
     private class Lookups {
         private final List<Server> servers = new ArrayList<>();
         private final List<String> missing = new ArrayList<>();
+        private final List<String> malformed = new ArrayList<>();
         private Optional<TemporaryDnsFailure> temporaryFailure = Optional.empty();
 
         void resolve(String host, int port, int preference, double weight) {
@@ -136,6 +143,10 @@ public class RoutePlanner {
             if (servers.isEmpty()) {
                 if (temporaryFailure.isPresent()) {
                     return deferred(temporaryFailure.get());
+                }
+                if (!malformed.isEmpty()) {
+                    return new Resolution.Unresolvable(RecipientStatus.of("4.4.3", String.join("; ", malformed)),
+                        Resolution.Consequence.DEFER);
                 }
                 return new Resolution.Unresolvable(RecipientStatus.of("5.4.4",
                     "no server of " + target.describe() + " has an address: " + String.join("; ", missing)),

@@ -51,6 +51,7 @@ public class DeliveryConfiguration {
         "bounceProcessor", "onSuccess", "timeout", "connectiontimeout", "connectionTimeout", "startTLS", "sslEnable",
         "verifyServerIdentity", "heloName", "gateway", "gatewayPort", "gatewayUsername", "gatewayusername",
         "gatewayPassword", "loadBalancing", "debug", "usePriority", "bind", "routes", "dnsServers", "defaultPort",
+        "trustStore", "trustStorePassword",
         // handled by James' mailet container for every mailet
         "onMailetException", "onMatchException");
 
@@ -79,6 +80,8 @@ public class DeliveryConfiguration {
     private final boolean routesGiven;
     private final List<InetSocketAddress> dnsServers;
     private final int defaultPort;
+    private final Optional<String> trustStore;
+    private final Optional<String> trustStorePassword;
 
     public static DeliveryConfiguration from(MailetConfig config) throws MessagingException {
         return new DeliveryConfiguration(new ParameterReader(config), config);
@@ -122,6 +125,8 @@ public class DeliveryConfiguration {
         routesGiven = parameters.string("routes").isPresent();
         dnsServers = dnsServers(parameters);
         defaultPort = parameters.integer("defaultPort", sslEnable ? SMTPS_PORT : SMTP_PORT, 1, 65535, "TCP port");
+        trustStore = parameters.string("trustStore");
+        trustStorePassword = parameters.string("trustStorePassword");
         warnAboutUnusedGatewayParameters();
         warnAboutUnknownParameters(config);
     }
@@ -304,5 +309,14 @@ public class DeliveryConfiguration {
 
     public int defaultPort() {
         return defaultPort;
+    }
+
+    /** Where the certificates to trust for verified TLS are (a PKCS12 or JKS key store); default: the JVM's. */
+    public Optional<String> trustStore() {
+        return trustStore;
+    }
+
+    public Optional<String> trustStorePassword() {
+        return trustStorePassword;
     }
 }

@@ -3,10 +3,12 @@ package io.github.tiereddelivery.delivery;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.util.List;
+import java.util.Optional;
 import java.util.stream.Stream;
 import java.util.function.Supplier;
 
 import javax.mail.MessagingException;
+import javax.net.ssl.SSLContext;
 
 import org.apache.james.core.MailAddress;
 import org.apache.mailet.Mail;
@@ -31,11 +33,15 @@ public class MailDelivrerToServer {
     private final DeliveryConfiguration configuration;
     private final Supplier<String> heloName;
     private final Converter7Bit converter7Bit;
+    private final Optional<SSLContext> trusted;
 
-    public MailDelivrerToServer(DeliveryConfiguration configuration, Supplier<String> heloName, MailetContext mailetContext) {
+    /** @param trusted what verified TLS trusts ({@code trustStore}); empty: the JVM's default certificates */
+    public MailDelivrerToServer(DeliveryConfiguration configuration, Supplier<String> heloName, MailetContext mailetContext,
+                                Optional<SSLContext> trusted) {
         this.configuration = configuration;
         this.heloName = heloName;
         this.converter7Bit = new Converter7Bit(mailetContext);
+        this.trusted = trusted;
     }
 
     public AttemptResult attempt(Mail mail, List<MailAddress> recipients, Server server, RoutePlan plan) {
@@ -113,6 +119,7 @@ public class MailDelivrerToServer {
             .verifyCertificates(tls == TlsPolicy.REQUIRED || configuration.sslEnable() ? configuration.verifyServerIdentity() : false)
             .debug(configuration.debug());
         configuration.bind().ifPresent(settings::bindAddress);
+        trusted.ifPresent(settings::sslContext);
         plan.credentials().ifPresent(settings::credentials);
         return settings.build();
     }

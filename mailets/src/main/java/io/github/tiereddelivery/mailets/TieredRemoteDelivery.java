@@ -12,6 +12,7 @@ import java.util.stream.Stream;
 
 import javax.inject.Inject;
 import javax.mail.MessagingException;
+import javax.net.ssl.SSLContext;
 
 import org.apache.james.core.MailAddress;
 import org.apache.james.domainlist.api.DomainList;
@@ -48,6 +49,7 @@ import io.github.tiereddelivery.delivery.RoutesFiles;
 import io.github.tiereddelivery.delivery.Router;
 import io.github.tiereddelivery.delivery.ServerHealth;
 import io.github.tiereddelivery.delivery.ServerSelector;
+import io.github.tiereddelivery.delivery.TrustStore;
 import io.github.tiereddelivery.dns.DnsResolver;
 import io.github.tiereddelivery.routes.Route;
 import io.github.tiereddelivery.routes.RouteKey;
@@ -113,7 +115,8 @@ public class TieredRemoteDelivery extends GenericMailet {
         engine = new DeliveryRegistry.Engine(getMailetConfig().getMailetName() + "/" + configuration.outgoingQueue().asString(),
             routesFile, router, planner, OwnListeners.of(smtpServers), new RecentPlans());
         MailDelivrer delivrer = new MailDelivrer(engine, new ServerSelector(new Balancer(), health), health,
-            new MailDelivrerToServer(configuration, heloName::getHeloName, getMailetContext()), new DeliveryMetrics(metricFactory),
+            new MailDelivrerToServer(configuration, heloName::getHeloName, getMailetContext(), trustedCertificates()),
+            new DeliveryMetrics(metricFactory),
             configuration.maxDnsProblemRetries());
         queue = queueFactory.createQueue(configuration.outgoingQueue());
         deliveryRunnable = new DeliveryRunnable(queue, configuration, delivrer,
@@ -122,6 +125,19 @@ public class TieredRemoteDelivery extends GenericMailet {
         registry.register(engine);
         LOGGER.info("TieredRemoteDelivery: {} routes from {}, queue {}, {} delivery threads", routesFile.routes().routes().size(),
             routesFile.path(), configuration.outgoingQueue().asString(), configuration.deliveryThreads());
+    }
+
+    private Optional<SSLContext> trustedCertificates() throws MessagingException {
+        if (configuration.trustStore().isEmpty()) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(TrustStore.load(fileSystem.getFile(configuration.trustStore().get()),
+                configuration.trustStorePassword().orElse("")));
+        } catch (FileNotFoundException e) {
+            throw new MessagingException("TieredRemoteDelivery parameter <trustStore>" + configuration.trustStore().get()
+                + "</trustStore>: no such file (" + e.getMessage() + "); write e.g. file://conf/trusted-servers.p12");
+        }
     }
 
     private Path routesPath() throws MessagingException {

@@ -9,6 +9,8 @@ import java.util.Optional;
 import java.util.function.Function;
 import java.util.regex.Pattern;
 
+import javax.net.ssl.SSLContext;
+
 /**
  * How a {@link ReceivingSmtpServer} answers. Immutable; {@link #normal()} accepts everything.
  *
@@ -32,6 +34,7 @@ public final class Behaviour {
     private final Optional<Stage> dropAt;
     private final Optional<String> authUsername;
     private final Optional<String> authPassword;
+    private final Optional<SSLContext> tls;
 
     private Behaviour(Builder builder) {
         this.greets = builder.greets;
@@ -46,6 +49,7 @@ public final class Behaviour {
         this.dropAt = Optional.ofNullable(builder.dropAt);
         this.authUsername = Optional.ofNullable(builder.authUsername);
         this.authPassword = Optional.ofNullable(builder.authPassword);
+        this.tls = Optional.ofNullable(builder.tls);
     }
 
     /** Greets, announces PIPELINING, 8BITMIME, ENHANCEDSTATUSCODES and SIZE, accepts every command and message. */
@@ -71,6 +75,7 @@ public final class Behaviour {
         builder.dropAt = dropAt.orElse(null);
         builder.authUsername = authUsername.orElse(null);
         builder.authPassword = authPassword.orElse(null);
+        builder.tls = tls.orElse(null);
         return builder;
     }
 
@@ -114,6 +119,10 @@ public final class Behaviour {
         return dropAt.filter(stage::equals).isPresent();
     }
 
+    Optional<SSLContext> tls() {
+        return tls;
+    }
+
     boolean requiresAuth() {
         return authUsername.isPresent();
     }
@@ -145,6 +154,7 @@ public final class Behaviour {
         private Stage dropAt;
         private String authUsername;
         private String authPassword;
+        private SSLContext tls;
 
         private Builder() {
         }
@@ -230,6 +240,12 @@ public final class Behaviour {
         public Builder requireAuth(String username, String password) {
             this.authUsername = requireNonNull(username, "username");
             this.authPassword = requireNonNull(password, "password");
+            return this;
+        }
+
+        /** Offer STARTTLS (RFC 3207) with this server-side context (its key and certificate). */
+        public Builder startTls(SSLContext serverContext) {
+            this.tls = requireNonNull(serverContext, "serverContext");
             return this;
         }
 

@@ -17,15 +17,17 @@ public final class ReceivedMessage {
     private final InetSocketAddress serverAddress;
     private final InetAddress clientAddress;
     private final Instant arrival;
+    private final boolean tls;
 
     ReceivedMessage(String sender, List<String> recipients, byte[] content, InetSocketAddress serverAddress,
-                    InetAddress clientAddress, Instant arrival) {
+                    InetAddress clientAddress, Instant arrival, boolean tls) {
         this.sender = sender;
         this.recipients = List.copyOf(recipients);
         this.content = content.clone();
         this.serverAddress = serverAddress;
         this.clientAddress = clientAddress;
         this.arrival = arrival;
+        this.tls = tls;
     }
 
     /** The MAIL FROM address without angle brackets; "" for the null sender. */
@@ -76,6 +78,11 @@ public final class ReceivedMessage {
 
     public Instant arrival() {
         return arrival;
+    }
+
+    /** Whether the message came over a connection upgraded with STARTTLS. */
+    public boolean tls() {
+        return tls;
     }
 
     @Override

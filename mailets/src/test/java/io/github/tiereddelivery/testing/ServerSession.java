@@ -18,6 +18,8 @@ import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import javax.net.ssl.SSLSocket;
+
 /**
  * One connection of a {@link ReceivingSmtpServer}. Replies are buffered and sent when no more input is waiting, so
  * a pipelined group of commands gets its replies in one go (RFC 2920 3.2).
@@ -29,7 +31,8 @@ final class ServerSession implements Runnable {
     private static final String OK = "250 2.0.0 OK";
 
     private final ReceivingSmtpServer server;
-    private final Socket socket;
+    private Socket socket;
+    private boolean tlsActive;
     private final byte[] buffer = new byte[8192];
     private Thread thread;
     private InputStream in;
@@ -131,7 +134,7 @@ final class ServerSession implements Runnable {
                 resetTransaction();
                 reply("250 " + server.address().getHostAddress(), behaviour);
             }
-            case "STARTTLS" -> reply("454 4.7.0 TLS not available", behaviour);
+            case "STARTTLS" -> startTls(behaviour);
             case "AUTH" -> {
                 return auth(argument, behaviour);
             }
@@ -163,12 +166,36 @@ final class ServerSession implements Runnable {
         List<String> lines = new ArrayList<>();
         lines.add(server.address().getHostAddress());
         lines.addAll(behaviour.ehloCapabilities());
+        if (behaviour.tls().isPresent() && !tlsActive) {
+            lines.add("STARTTLS");
+        }
         boolean authAnnounced = behaviour.ehloCapabilities().stream()
             .anyMatch(capability -> verb(capability).equals("AUTH"));
         if (behaviour.requiresAuth() && !authAnnounced) {
             lines.add("AUTH PLAIN LOGIN");
         }
         reply("250 " + String.join("\n", lines), behaviour);
+    }
+
+    /** RFC 3207: 220, then the TLS handshake on the same socket; what was pipelined before is discarded. */
+    private void startTls(Behaviour behaviour) throws IOException, InterruptedException {
+        if (behaviour.tls().isEmpty() || tlsActive) {
+            reply("454 4.7.0 TLS not available", behaviour);
+            return;
+        }
+        reply("220 2.0.0 Ready to start TLS", behaviour);
+        flush();
+        SSLSocket tls = (SSLSocket) behaviour.tls().get().getSocketFactory()
+            .createSocket(socket, socket.getInetAddress().getHostAddress(), socket.getPort(), true);
+        tls.setUseClientMode(false);
+        tls.startHandshake();
+        socket = tls;
+        in = tls.getInputStream();
+        out = new BufferedOutputStream(tls.getOutputStream());
+        position = 0;
+        limit = 0;
+        tlsActive = true;
+        resetTransaction();
     }
 
     /** AUTH PLAIN (with or without initial response) and AUTH LOGIN; false when the client left mid-exchange. */
@@ -297,7 +324,7 @@ final class ServerSession implements Runnable {
 
     private boolean store(byte[] content) {
         ReceivedMessage message = new ReceivedMessage(sender, recipients, content,
-            (InetSocketAddress) socket.getLocalSocketAddress(), socket.getInetAddress(), Instant.now());
+            (InetSocketAddress) socket.getLocalSocketAddress(), socket.getInetAddress(), Instant.now(), tlsActive);
         return server.store(message, content.length);
     }
 

@@ -1,0 +1,88 @@
+package io.github.tiereddelivery.it;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.time.Duration;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+
+import io.github.tiereddelivery.it.support.DeliveryScenario;
+import io.github.tiereddelivery.testing.Behaviour;
+import io.github.tiereddelivery.testing.TestCertificates;
+
+/**
+ * {@code tls="…"} per route against servers with self-signed certificates: opportunistic encrypts without verifying;
+ * required verifies certificate and host name (against the {@code trustStore} parameter) and never sends in clear.
+ */
+class TlsTest {
+    private static final TestCertificates UNTRUSTED = certificates("mx.untrusted.test");
+    private static final TestCertificates TRUSTED = certificates("mx.trusted.test");
+    private static final String[] ALL = {"untrusted", "trusted", "plain"};
+
+    @RegisterExtension
+    static final DeliveryScenario scenario = DeliveryScenario.builder()
+        .server("untrusted", "127.0.0.2")
+        .server("trusted", "127.0.0.3")
+        .server("plain", "127.0.0.4")
+        .dns(zone -> zone.a("mx.untrusted.test", "127.0.0.2").a("mx.trusted.test", "127.0.0.3").a("mx.plain.test", "127.0.0.4"))
+        .route("<route domain=\"opportunistic.test\" tls=\"opportunistic\"><host>mx.untrusted.test</host></route>")
+        .route("<route domain=\"verified.test\" tls=\"required\">"
+            + "<host preference=\"10\">mx.untrusted.test</host><host preference=\"20\">mx.trusted.test</host></route>")
+        .route("<route domain=\"stripped.test\" tls=\"required\">"
+            + "<host preference=\"10\">mx.plain.test</host><host preference=\"20\">mx.trusted.test</host></route>")
+        .mailetParameter("trustStore", "file://" + TRUSTED.trustStore().toAbsolutePath())
+        .mailetParameter("trustStorePassword", TestCertificates.PASSWORD)
+        .build();
+
+    private static TestCertificates certificates(String hostName) {
+        try {
+            return TestCertificates.selfSigned(hostName);
+        } catch (Exception e) {
+            throw new IllegalStateException("keytool could not make a test certificate", e);
+        }
+    }
+
+    @BeforeEach
+    void offerStartTls() throws Exception {
+        scenario.server("untrusted").behave(Behaviour.builder().startTls(UNTRUSTED.serverContext()).build());
+        scenario.server("trusted").behave(Behaviour.builder().startTls(TRUSTED.serverContext()).build());
+    }
+
+    @Test
+    void opportunisticTlsDeliversToASelfSignedServerEncrypted() throws Exception {
+        String sent = scenario.send("user@opportunistic.test");
+
+        scenario.awaitDelivered(1, Duration.ofSeconds(60), ALL);
+
+        assertThat(scenario.server("untrusted").messages()).singleElement().satisfies(message -> {
+            assertThat(message.messageId()).contains(sent);
+            assertThat(message.tls()).isTrue();
+        });
+    }
+
+    @Test
+    void requiredTlsRefusesAnUntrustedCertificateAndFailsOverToAVerifiedServer() throws Exception {
+        String sent = scenario.send("user@verified.test");
+
+        scenario.awaitDelivered(1, Duration.ofSeconds(60), ALL);
+
+        assertThat(scenario.server("untrusted").commandLines()).noneMatch(line -> line.startsWith("MAIL"));
+        assertThat(scenario.server("trusted").messages()).singleElement().satisfies(message -> {
+            assertThat(message.messageId()).contains(sent);
+            assertThat(message.tls()).isTrue();
+        });
+    }
+
+    @Test
+    void requiredTlsNeverSendsInClearToAServerThatDoesNotOfferStartTls() throws Exception {
+        String sent = scenario.send("user@stripped.test");
+
+        scenario.awaitDelivered(1, Duration.ofSeconds(60), ALL);
+
+        assertThat(scenario.server("plain").connectionCount()).isEqualTo(1);
+        assertThat(scenario.server("plain").commandLines()).noneMatch(line -> line.startsWith("MAIL"));
+        assertThat(scenario.receivedMessageIds("trusted")).containsExactly(sent);
+    }
+}

@@ -1,0 +1,120 @@
+package io.github.tiereddelivery.smtp;
+
+import static java.nio.charset.StandardCharsets.UTF_8;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowableOfType;
+
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.security.KeyStore;
+import java.time.Duration;
+
+import javax.net.ssl.SSLContext;
+import javax.net.ssl.TrustManagerFactory;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import io.github.tiereddelivery.testing.Behaviour;
+import io.github.tiereddelivery.testing.ReceivingSmtpServer;
+import io.github.tiereddelivery.testing.TestCertificates;
+
+/** STARTTLS (RFC 3207) against a server with a self-signed certificate for mx.tls.test. */
+class SmtpConnectionTlsTest {
+    private static final String SERVER_NAME = "mx.tls.test";
+    private static final String MESSAGE = "Message-ID: <tls@sender.test>\r\nSubject: hello\r\n\r\nHello\r\n";
+
+    private static TestCertificates certificates;
+    private ReceivingSmtpServer server;
+
+    @BeforeAll
+    static void makeCertificate() throws Exception {
+        certificates = TestCertificates.selfSigned(SERVER_NAME);
+    }
+
+    @BeforeEach
+    void startServer() throws Exception {
+        server = ReceivingSmtpServer.start("127.0.0.2", 0);
+        server.behave(Behaviour.builder().startTls(certificates.serverContext()).build());
+    }
+
+    @AfterEach
+    void stopServer() {
+        server.stop();
+    }
+
+    private static SmtpClientSettings.Builder settings(StartTlsPolicy policy) {
+        return SmtpClientSettings.builder()
+            .heloName("relay.sender.test")
+            .connectTimeout(Duration.ofSeconds(2))
+            .readTimeout(Duration.ofSeconds(5))
+            .startTls(policy);
+    }
+
+    private static SSLContext trusting() throws Exception {
+        KeyStore trust = KeyStore.getInstance("PKCS12");
+        try (InputStream in = Files.newInputStream(certificates.trustStore())) {
+            trust.load(in, TestCertificates.PASSWORD.toCharArray());
+        }
+        TrustManagerFactory factory = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
+        factory.init(trust);
+        SSLContext context = SSLContext.getInstance("TLS");
+        context.init(null, factory.getTrustManagers(), null);
+        return context;
+    }
+
+    private void send(SmtpClientSettings.Builder settings, String serverName) throws Exception {
+        try (SmtpConnection connection = SmtpConnection.open(server.socketAddress(), serverName, settings.build())) {
+            assertThat(connection.isTlsActive()).isTrue();
+            connection.send(Envelope.of("a@sender.test", "b@acme.test"), out -> out.write(MESSAGE.getBytes(UTF_8)));
+        }
+    }
+
+    @Test
+    void opportunisticTlsEncryptsWithoutVerifyingTheCertificate() throws Exception {
+        send(settings(StartTlsPolicy.OPPORTUNISTIC).verifyCertificates(false), SERVER_NAME);
+
+        assertThat(server.awaitMessages(1, Duration.ofSeconds(5))).singleElement()
+            .satisfies(message -> assertThat(message.tls()).isTrue());
+    }
+
+    @Test
+    void requiredTlsRefusesAnUntrustedCertificateBeforeAnyMailCommand() {
+        SmtpSessionException failure = catchThrowableOfType(
+            () -> send(settings(StartTlsPolicy.REQUIRED).verifyCertificates(true), SERVER_NAME), SmtpSessionException.class);
+
+        assertThat(failure.stage()).isEqualTo(Stage.STARTTLS);
+        assertThat(server.commandLines()).noneMatch(line -> line.startsWith("MAIL"));
+    }
+
+    @Test
+    void requiredTlsDeliversWhenTheCertificateIsTrusted() throws Exception {
+        send(settings(StartTlsPolicy.REQUIRED).verifyCertificates(true).sslContext(trusting()), SERVER_NAME);
+
+        assertThat(server.awaitMessages(1, Duration.ofSeconds(5))).singleElement()
+            .satisfies(message -> assertThat(message.tls()).isTrue());
+    }
+
+    @Test
+    void requiredTlsRefusesACertificateForAnotherHostName() {
+        SmtpSessionException failure = catchThrowableOfType(
+            () -> send(settings(StartTlsPolicy.REQUIRED).verifyCertificates(true).sslContext(trusting()), "other.tls.test"),
+            SmtpSessionException.class);
+
+        assertThat(failure.stage()).isEqualTo(Stage.STARTTLS);
+        assertThat(server.messageCount()).isZero();
+    }
+
+    @Test
+    void requiredTlsNeverSendsInClearWhenTheServerDoesNotOfferIt() {
+        server.behave(Behaviour.normal());
+
+        SmtpSessionException failure = catchThrowableOfType(
+            () -> send(settings(StartTlsPolicy.REQUIRED).verifyCertificates(true), SERVER_NAME), SmtpSessionException.class);
+
+        assertThat(failure.stage()).isEqualTo(Stage.STARTTLS);
+        assertThat(server.commandLines()).noneMatch(line -> line.startsWith("MAIL"));
+    }
+}

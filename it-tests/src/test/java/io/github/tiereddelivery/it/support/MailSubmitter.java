@@ -21,20 +21,20 @@ import javax.mail.internet.MimeMessage;
  * connection; it returns only when the server answered 250 to the end of DATA, and throws otherwise
  * ({@link javax.mail.SendFailedException} names rejected recipients).
  */
-final class MailSubmitter {
+public final class MailSubmitter {
     private static final String TIMEOUT_MILLIS = "30000";
     private static final String HELO_NAME = "client.sender.test";
 
     private final String host;
     private final int port;
 
-    MailSubmitter(String host, int port) {
+    public MailSubmitter(String host, int port) {
         this.host = host;
         this.port = port;
     }
 
     /** Sends a plain-text mail and returns the Message-ID header it set. */
-    String send(String from, List<String> recipients, String subject, String body) throws MessagingException {
+    public String send(String from, List<String> recipients, String subject, String body) throws MessagingException {
         Session session = session(from);
         String messageId = "<" + UUID.randomUUID() + "@" + domainOf(from) + ">";
         MimeMessage message = new MimeMessage(session) {
@@ -54,7 +54,7 @@ final class MailSubmitter {
     }
 
     /** Sends the message exactly as given (headers and body, CRLF or LF line ends) to the given envelope. */
-    void sendRaw(String from, List<String> recipients, String rawMessage) throws MessagingException {
+    public void sendRaw(String from, List<String> recipients, String rawMessage) throws MessagingException {
         Session session = session(from);
         // Parsed from a stream, the message counts as saved: javax.mail writes its original bytes unchanged.
         MimeMessage message = new MimeMessage(session,

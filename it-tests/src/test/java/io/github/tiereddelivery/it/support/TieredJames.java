@@ -33,6 +33,8 @@ import org.w3c.dom.Document;
 import com.google.common.io.MoreFiles;
 import com.google.common.io.RecursiveDeleteOption;
 
+import io.github.tiereddelivery.demo.JamesConfFolder;
+
 /**
  * A real James 3.8.1 memory server, booted in this JVM the way {@code MemoryJamesServerMain} boots it, from a copy
  * of the project's {@code conf/} folder: {@code extensions.properties} loads the TieredDeliveryModule and

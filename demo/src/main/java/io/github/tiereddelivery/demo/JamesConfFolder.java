@@ -1,10 +1,11 @@
-package io.github.tiereddelivery.it.support;
+package io.github.tiereddelivery.demo;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Consumer;
 import java.util.stream.Collectors;
@@ -18,18 +19,18 @@ import javax.xml.transform.TransformerFactory;
 import javax.xml.transform.dom.DOMSource;
 import javax.xml.transform.stream.StreamResult;
 
-import org.apache.commons.configuration2.PropertiesConfiguration;
-import org.apache.commons.configuration2.ex.ConfigurationException;
-import org.apache.commons.configuration2.io.FileHandler;
 import org.w3c.dom.Document;
 import org.w3c.dom.Element;
 import org.w3c.dom.Node;
 import org.w3c.dom.NodeList;
 import org.xml.sax.SAXException;
 
-/** A copy of a James configuration folder that a test edits (XML through DOM) before James reads it. */
-final class JamesConfFolder {
-    static final String DELIVERY_MAILET = "io.github.tiereddelivery.mailets.TieredRemoteDelivery";
+/**
+ * A copy of a James configuration folder, edited (XML through DOM, properties line by line) before James reads it.
+ * Comments and the files and settings not edited stay as they were.
+ */
+public final class JamesConfFolder {
+    public static final String DELIVERY_MAILET = "io.github.tiereddelivery.mailets.TieredRemoteDelivery";
 
     private final Path directory;
 
@@ -37,7 +38,7 @@ final class JamesConfFolder {
         this.directory = directory;
     }
 
-    static JamesConfFolder copyOf(Path source, Path target) {
+    public static JamesConfFolder copyOf(Path source, Path target) {
         if (!Files.isRegularFile(source.resolve("mailetcontainer.xml"))) {
             throw new IllegalArgumentException(source.toAbsolutePath()
                 + " is not a James configuration folder (no mailetcontainer.xml)");
@@ -57,11 +58,11 @@ final class JamesConfFolder {
         return new JamesConfFolder(target);
     }
 
-    Path directory() {
+    public Path directory() {
         return directory;
     }
 
-    void write(String fileName, String content) {
+    public void write(String fileName, String content) {
         try {
             Files.writeString(directory.resolve(fileName), content, StandardCharsets.UTF_8);
         } catch (IOException e) {
@@ -70,30 +71,58 @@ final class JamesConfFolder {
     }
 
     /** Every enabled SMTP listener of smtpserver.xml binds this address ("ip:port"; port 0 = any free port). */
-    void bindSmtpListeners(String address) {
+    public void bindSmtpListeners(String address) {
         editXml("smtpserver.xml", document -> elements(document.getDocumentElement(), "smtpserver").stream()
             .filter(server -> !"false".equals(server.getAttribute("enabled")))
             .forEach(server -> setChild(server, "bind", address)));
     }
 
-    void setProperty(String fileName, String key, String value) {
+    /**
+     * Sets {@code key=value} in a properties file: the line that sets the key is replaced, or a line is added at the
+     * end. Every other line stays.
+     */
+    public void setProperty(String fileName, String key, String value) {
         Path file = directory.resolve(fileName);
-        PropertiesConfiguration properties = new PropertiesConfiguration();
-        FileHandler handler = new FileHandler(properties);
         try {
-            handler.load(file.toFile());
-            properties.setProperty(key, value);
-            handler.save(file.toFile());
-        } catch (ConfigurationException e) {
-            throw new IllegalStateException("cannot edit " + file, e);
+            List<String> lines = new ArrayList<>(Files.readAllLines(file, StandardCharsets.ISO_8859_1));
+            String setting = key + "=" + value;
+            List<Integer> settingLines = IntStream.range(0, lines.size())
+                .filter(i -> setsKey(lines.get(i), key))
+                .boxed()
+                .collect(Collectors.toList());
+            if (settingLines.size() > 1) {
+                throw new IllegalStateException(file + " sets " + key + " on " + settingLines.size() + " lines");
+            }
+            int index = settingLines.isEmpty() ? -1 : settingLines.get(0);
+            if (index < 0) {
+                lines.add(setting);
+            } else if (lines.get(index).endsWith("\\")) {
+                throw new IllegalStateException(file + ": the value of " + key + " continues on the next line;"
+                    + " write it on one line");
+            } else {
+                lines.set(index, setting);
+            }
+            Files.write(file, lines, StandardCharsets.ISO_8859_1);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot edit " + file, e);
         }
     }
 
-    void setDeliveryMailetParameter(String name, String value) {
+    /** A line that is not a comment and sets the key (java.util.Properties: key, then blanks, "=", ":" or a blank). */
+    private static boolean setsKey(String line, String key) {
+        String stripped = line.stripLeading();
+        if (stripped.startsWith("#") || stripped.startsWith("!") || !stripped.startsWith(key)) {
+            return false;
+        }
+        String rest = stripped.substring(key.length());
+        return rest.isEmpty() || rest.charAt(0) == '=' || rest.charAt(0) == ':' || Character.isWhitespace(rest.charAt(0));
+    }
+
+    public void setDeliveryMailetParameter(String name, String value) {
         editXml("mailetcontainer.xml", document -> setChild(deliveryMailet(document), name, value));
     }
 
-    void removeDeliveryMailetParameter(String name) {
+    public void removeDeliveryMailetParameter(String name) {
         editXml("mailetcontainer.xml", document -> {
             Element mailet = deliveryMailet(document);
             List<Element> parameters = children(mailet, name);
@@ -105,7 +134,7 @@ final class JamesConfFolder {
         });
     }
 
-    void editXml(String fileName, Consumer<Document> edit) {
+    public void editXml(String fileName, Consumer<Document> edit) {
         Path file = directory.resolve(fileName);
         try {
             DocumentBuilderFactory factory = DocumentBuilderFactory.newInstance();

@@ -1,4 +1,4 @@
-package io.github.tiereddelivery.it.support;
+package io.github.tiereddelivery.demo;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -89,6 +89,15 @@ class JamesConfFolderTest {
         List<String> lines = Files.readAllLines(conf.directory().resolve("webadmin.properties"));
         assertThat(lines).contains("port=0", "enabled=true", "#  Licensed to the Apache Software Foundation (ASF) under one")
             .doesNotContain("port=8000");
+    }
+
+    @Test
+    void absentPropertyIsAddedAndItsCommentedOutExampleKept() throws Exception {
+        conf.setProperty("webadmin.properties", "jwt.enabled", "false");
+
+        assertThat(Files.readAllLines(conf.directory().resolve("webadmin.properties")))
+            .contains("#jwt.enabled=true")
+            .endsWith("jwt.enabled=false");
     }
 
     @Test

@@ -19,12 +19,17 @@ import java.util.stream.Collectors;
 import io.github.tiereddelivery.demo.DemoServers.DemoServer;
 
 /**
- * The fail-over demo: three phases of messages sent through James to {@value DemoServers#DOMAIN} — all servers up
- * (tier 1 shares the mail), tier 1 refusing connections (tier 2 gets it), tier 1 back — each phase waiting until
- * its messages arrived and James' outgoing queue is empty; then whether every message arrived exactly once.
+ * The fail-over demo: phases of messages sent through James to {@value DemoServers#DOMAIN} — all servers up (tier 1
+ * shares the mail), tier 1 refusing connections (tier 2 gets it at once), tier 1 restarted but still held down by
+ * James' memory of failed servers until its retry interval ends (one message a second until James probes tier 1 and
+ * a tier-1 server receives one), tier 1 up again — each phase waiting until its messages arrived and James' outgoing
+ * queue is empty; then whether every message arrived exactly once.
  */
 public final class DemoScenario {
     private static final Duration PHASE_TIMEOUT = Duration.ofMinutes(2);
+    /** Longer than the longest interval James holds a failed server down (10 minutes). */
+    private static final Duration PROBE_TIMEOUT = Duration.ofMinutes(11);
+    private static final Duration PROBE_PACE = Duration.ofSeconds(1);
     private static final Duration REFRESH = Duration.ofMillis(200);
     private static final Duration HTTP_TIMEOUT = Duration.ofSeconds(5);
     private static final String OUTGOING_QUEUE = "/mailQueues/outgoing";
@@ -50,13 +55,23 @@ public final class DemoScenario {
         void apply(DemoServers servers) throws IOException;
     }
 
-    private record Phase(String title, ServerChange change) {
+    /** How many messages a phase sends. */
+    private enum Sending {
+        /** The messages per phase, as fast as the pacing lets. */
+        FIXED,
+        /** One message a second, each awaited, until one arrives at a tier-1 server. */
+        UNTIL_TIER_ONE_RECEIVES
+    }
+
+    private record Phase(String title, ServerChange change, Sending sending) {
     }
 
     private static final List<Phase> PHASES = List.of(
-        new Phase("all servers up: the two tier-1 servers share the mail", servers -> { }),
-        new Phase("tier 1 stopped: the mail fails over to tier 2", DemoServers::stopTier1),
-        new Phase("tier 1 back: the mail returns to tier 1", DemoServers::restartTier1));
+        new Phase("all servers up: the two tier-1 servers share the mail", servers -> { }, Sending.FIXED),
+        new Phase("tier 1 stopped: the mail fails over to tier 2 at once", DemoServers::stopTier1, Sending.FIXED),
+        new Phase("tier 1 restarted: James holds it down until its retry interval (30 s) ends, then probes it",
+            DemoServers::restartTier1, Sending.UNTIL_TIER_ONE_RECEIVES),
+        new Phase("tier 1 probed and up: the mail returns to tier 1", servers -> { }, Sending.FIXED));
 
     private final DemoEnvironment environment;
     private final int messagesPerPhase;
@@ -88,8 +103,11 @@ public final class DemoScenario {
             phase++;
             current.change().apply(environment.servers());
             Map<String, Integer> before = receivedByServer();
-            List<String> phaseIds = send();
-            awaitDelivery(phaseIds);
+            if (current.sending() == Sending.FIXED) {
+                awaitDelivery(send(messagesPerPhase));
+            } else {
+                sendUntilTierOneReceives();
+            }
             Map<String, Integer> after = receivedByServer();
             Map<String, Integer> received = new LinkedHashMap<>();
             after.forEach((server, count) -> received.put(server, count - before.get(server)));
@@ -102,10 +120,43 @@ public final class DemoScenario {
         return new DemoReport(servers, results, DeliveryAudit.of(sent, receivedIds()));
     }
 
-    private List<String> send() throws IOException, InterruptedException {
+    /**
+     * Tier 1 listens again, but James remembers it failed and tries it only after the healthy tier 2 until its down
+     * interval ends; the next message then probes it. Each message is awaited, so exactly one reaches tier 1.
+     */
+    private void sendUntilTierOneReceives() throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + PROBE_TIMEOUT.toNanos();
+        int before = tierOneReceived();
+        while (true) {
+            awaitDelivery(send(1));
+            if (tierOneReceived() > before) {
+                return;
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IOException("tier 1 received nothing " + PROBE_TIMEOUT.toMinutes()
+                    + " minutes after it was restarted; " + environment.james().logTail());
+            }
+            sleep(PROBE_PACE);
+        }
+    }
+
+    private int tierOneReceived() {
+        return environment.servers().tier1().stream().mapToInt(server -> server.server().messageCount()).sum();
+    }
+
+    /** Sleeps, refreshing the display. */
+    private void sleep(Duration duration) throws InterruptedException {
+        long end = System.nanoTime() + duration.toNanos();
+        while (System.nanoTime() < end) {
+            refreshIfDue();
+            Thread.sleep(Math.min(REFRESH.toMillis(), Math.max(1, (end - System.nanoTime()) / 1_000_000)));
+        }
+    }
+
+    private List<String> send(int messages) throws IOException, InterruptedException {
         List<String> phaseIds = new ArrayList<>();
         try (DemoMailer mailer = DemoMailer.connect(environment.james().smtpAddress())) {
-            for (int i = 0; i < messagesPerPhase; i++) {
+            for (int i = 0; i < messages; i++) {
                 String id = mailer.send(sent.size() + 1);
                 sent.add(id);
                 phaseIds.add(id);
@@ -157,7 +208,7 @@ public final class DemoScenario {
                 server.server().isRunning()))
             .collect(Collectors.toList());
         return new DemoView(phase, PHASES.size(), PHASES.get(phase - 1).title(), sent.size(),
-            messagesPerPhase * PHASES.size(), delivered, rows);
+            delivered, rows);
     }
 
     private Map<String, Integer> receivedByServer() {

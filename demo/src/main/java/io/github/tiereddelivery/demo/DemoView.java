@@ -7,10 +7,9 @@ import java.util.List;
  *
  * @param phase      1-based
  * @param sent       messages James accepted so far, all phases
- * @param toSend     messages of all phases
  * @param delivered  messages sent that arrived somewhere, all phases
  */
-public record DemoView(int phase, int phases, String phaseTitle, int sent, int toSend, int delivered,
+public record DemoView(int phase, int phases, String phaseTitle, int sent, int delivered,
                        List<Row> rows) {
     public DemoView {
         rows = List.copyOf(rows);

@@ -183,9 +183,9 @@ public final class Launcher {
     }
 
     private int demo(int messagesPerPhase) throws IOException, InterruptedException {
-        out.println("The demo sends " + messagesPerPhase * DemoScenario.phaseCount() + " messages to "
-            + DemoMailer.RECIPIENT + " through James in " + DemoScenario.phaseCount()
-            + " phases. Ctrl-C stops everything.");
+        out.println("The demo sends messages to " + DemoMailer.RECIPIENT + " through James in "
+            + DemoScenario.phaseCount() + " phases, " + messagesPerPhase + " per phase (phase 3: one a second until"
+            + " James probes tier 1 again). Ctrl-C stops everything.");
         out.println();
         DemoScenario scenario = new DemoScenario(environment.get(), messagesPerPhase,
             interactive ? DemoScenario.Pacing.WATCHABLE : DemoScenario.Pacing.NONE,

@@ -17,7 +17,7 @@ final class LiveTable {
     static List<String> render(DemoView view, boolean colours) {
         List<String> lines = new ArrayList<>();
         lines.add(style(BOLD, colours, "Phase " + view.phase() + "/" + view.phases() + ": " + view.phaseTitle()));
-        lines.add("  sent " + view.sent() + " of " + view.toSend() + ", delivered " + view.delivered());
+        lines.add("  sent " + view.sent() + ", delivered " + view.delivered());
         lines.add("");
         lines.add(String.format(ROW, "server", "tier", "received", "state"));
         for (DemoView.Row row : view.rows()) {

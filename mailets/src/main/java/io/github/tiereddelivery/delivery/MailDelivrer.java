@@ -103,13 +103,13 @@ public class MailDelivrer {
         Map<MailAddress, Integer> boundToTier = new HashMap<>();
         List<MailAddress> pending = new ArrayList<>(recipients);
         for (Candidate candidate : selector.candidates(plan)) {
-            if (pending.isEmpty()) {
-                break;
-            }
             List<MailAddress> eligible = pending.stream()
                 .filter(recipient -> boundToTier.getOrDefault(recipient, candidate.tierIndex()) == candidate.tierIndex())
                 .collect(Collectors.toList());
             if (eligible.isEmpty()) {
+                if (candidate.probe()) {
+                    health.probeNotMade(candidate.server());
+                }
                 continue;
             }
             Server server = candidate.server();

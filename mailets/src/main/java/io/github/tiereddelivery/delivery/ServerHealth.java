@@ -66,6 +66,17 @@ public class ServerHealth {
         record(server).failed(clock.instant(), reason);
     }
 
+    /**
+     * The caller was granted {@link Availability#PROBE} but the attempt ended before reaching the server (an earlier
+     * one took every recipient): the next caller may probe it at once, instead of after {@link #PROBE_WINDOW}.
+     */
+    public void probeNotMade(Server server) {
+        ServerRecord record = records.getIfPresent(server.address());
+        if (record != null) {
+            record.probeNotMade();
+        }
+    }
+
     /** The server held a session: up again, its interval reset. */
     public void responded(Server server) {
         record(server).responded(clock.instant());
@@ -109,6 +120,8 @@ public class ServerHealth {
         private final InetSocketAddress address;
         private String hostname;
         private Optional<Instant> downUntil = Optional.empty();
+        /** When the down interval ended, while a probe is claimed; empty otherwise. */
+        private Optional<Instant> probeClaimedAfter = Optional.empty();
         private Duration lastInterval = Duration.ZERO;
         private int consecutiveFailures;
         private Optional<String> lastError = Optional.empty();
@@ -135,13 +148,22 @@ public class ServerHealth {
                 return Availability.DOWN;
             }
             // The interval ended: this caller probes; the others wait for its verdict (or for the window to pass).
+            probeClaimedAfter = downUntil;
             downUntil = Optional.of(now.plus(PROBE_WINDOW));
             return Availability.PROBE;
+        }
+
+        synchronized void probeNotMade() {
+            if (probeClaimedAfter.isPresent()) {
+                downUntil = probeClaimedAfter;
+                probeClaimedAfter = Optional.empty();
+            }
         }
 
         synchronized void failed(Instant now, String reason) {
             lastInterval = lastInterval.isZero() ? FIRST_DOWN_INTERVAL : min(lastInterval.multipliedBy(2), MAX_DOWN_INTERVAL);
             downUntil = Optional.of(now.plus(lastInterval));
+            probeClaimedAfter = Optional.empty();
             consecutiveFailures++;
             failures++;
             sessions++;
@@ -152,6 +174,7 @@ public class ServerHealth {
 
         synchronized void responded(Instant now) {
             downUntil = Optional.empty();
+            probeClaimedAfter = Optional.empty();
             lastInterval = Duration.ZERO;
             consecutiveFailures = 0;
             sessions++;

@@ -24,8 +24,9 @@ public class ServerSelector {
         for (int index = 0; index < tiers.size(); index++) {
             Tier tier = tiers.get(index);
             for (Server server : balancer.order(plan, tier)) {
-                Candidate candidate = new Candidate(index, tier, server);
-                if (health.availability(server) == ServerHealth.Availability.DOWN) {
+                ServerHealth.Availability availability = health.availability(server);
+                Candidate candidate = new Candidate(index, tier, server, availability == ServerHealth.Availability.PROBE);
+                if (availability == ServerHealth.Availability.DOWN) {
                     down.add(candidate);
                 } else {
                     healthy.add(candidate);

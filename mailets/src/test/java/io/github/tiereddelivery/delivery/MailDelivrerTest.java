@@ -12,6 +12,7 @@ import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.when;
 
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -45,7 +46,8 @@ class MailDelivrerTest {
     private MailDelivrerToServer servers;
     private Balancer inOrder;
     private OwnListeners ownListeners = OwnListeners.none();
-    private final ServerHealth health = new ServerHealth();
+    private final ManualClock clock = new ManualClock();
+    private final ServerHealth health = new ServerHealth(clock);
     private final RecentPlans recentPlans = new RecentPlans();
     private final RecordingMetricFactory metrics = new RecordingMetricFactory();
 
@@ -134,6 +136,21 @@ class MailDelivrerTest {
         assertThat(metrics.countFor("tieredDelivery.failed.server.127.0.0.2_25")).isEqualTo(1);
         assertThat(health.availability(PRIMARY)).isEqualTo(ServerHealth.Availability.DOWN);
         assertThat(recentPlans.plans()).hasSize(1);
+    }
+
+    @Test
+    void aRecoveredServerWhoseProbeAnotherServerMadeUnnecessaryIsProbedByTheNextMail() throws Exception {
+        tiers(PRIMARY, PRIMARY_TWIN);
+        health.failed(PRIMARY, "connection refused");
+        health.failed(PRIMARY_TWIN, "connection refused");
+        clock.advance(Duration.ofMinutes(1));
+        answers(PRIMARY, all(Verdict.DELIVERED, OK));
+        answers(PRIMARY_TWIN, all(Verdict.DELIVERED, OK));
+
+        delivrer(0).deliver(mail(alice));
+
+        assertThat(health.availability(PRIMARY)).isEqualTo(ServerHealth.Availability.UP);
+        assertThat(health.availability(PRIMARY_TWIN)).isEqualTo(ServerHealth.Availability.PROBE);
     }
 
     @Test

@@ -3,11 +3,7 @@ package io.github.tiereddelivery.delivery;
 import static io.github.tiereddelivery.delivery.Servers.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 
 import org.junit.jupiter.api.Test;
 
@@ -15,30 +11,6 @@ import io.github.tiereddelivery.delivery.ServerHealth.Availability;
 
 class ServerHealthTest {
     private static final Server MX = server("mx1.acme.test", "127.0.0.2", 10);
-
-    /** A clock the test moves by hand. */
-    private static final class ManualClock extends Clock {
-        private Instant now = Instant.parse("2026-11-21T10:00:00Z");
-
-        void advance(Duration duration) {
-            now = now.plus(duration);
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-    }
 
     private final ManualClock clock = new ManualClock();
     private final ServerHealth health = new ServerHealth(clock);
@@ -77,6 +49,26 @@ class ServerHealthTest {
         clock.advance(ServerHealth.PROBE_WINDOW);
 
         assertThat(health.availability(MX)).isEqualTo(Availability.PROBE);
+    }
+
+    @Test
+    void aProbeGivenBackUnmadeCanBeClaimedAgainAtOnce() {
+        health.failed(MX, "connection refused");
+        clock.advance(Duration.ofSeconds(30));
+        health.availability(MX);
+
+        health.probeNotMade(MX);
+
+        assertThat(health.availability(MX)).isEqualTo(Availability.PROBE);
+    }
+
+    @Test
+    void givingBackAProbeNeverTurnsADownServerUp() {
+        health.failed(MX, "connection refused");
+
+        health.probeNotMade(MX);
+
+        assertThat(health.availability(MX)).isEqualTo(Availability.DOWN);
     }
 
     @Test

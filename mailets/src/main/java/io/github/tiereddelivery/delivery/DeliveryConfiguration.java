@@ -2,6 +2,7 @@ package io.github.tiereddelivery.delivery;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -162,18 +163,29 @@ public class DeliveryConfiguration {
         }
         List<InetSocketAddress> servers = new ArrayList<>();
         for (String server : Splitter.on(',').trimResults().omitEmptyStrings().split(value.get())) {
+            HostAndPort hostAndPort;
             try {
-                HostAndPort hostAndPort = HostAndPort.fromString(server).withDefaultPort(53);
-                if (!InetAddresses.isInetAddress(hostAndPort.getHost())) {
-                    throw new IllegalArgumentException("not an IP address");
-                }
-                servers.add(new InetSocketAddress(InetAddresses.forString(hostAndPort.getHost()), hostAndPort.getPort()));
+                hostAndPort = HostAndPort.fromString(server).withDefaultPort(53);
             } catch (IllegalArgumentException e) {
-                throw ParameterReader.invalid("dnsServers", value.get(), "\"" + server + "\" is not an IP address with an "
-                    + "optional port; write e.g. 127.0.0.1:5353, 192.0.2.53 or [2001:db8::53]:53");
+                throw ParameterReader.invalid("dnsServers", value.get(), "\"" + server + "\" is not a host with an "
+                    + "optional port; write e.g. 127.0.0.1:5353, 192.0.2.53, [2001:db8::53]:53 or ns1.example.net");
             }
+            servers.add(new InetSocketAddress(dnsServerAddress(hostAndPort.getHost(), value.get()), hostAndPort.getPort()));
         }
         return ImmutableList.copyOf(servers);
+    }
+
+    /** An IP address as it is; a host name through the system's resolver, once, at start (SPEC: host[:port]). */
+    private static InetAddress dnsServerAddress(String host, String value) throws InvalidParameterException {
+        if (InetAddresses.isInetAddress(host)) {
+            return InetAddresses.forString(host);
+        }
+        try {
+            return InetAddress.getByName(host);
+        } catch (UnknownHostException e) {
+            throw ParameterReader.invalid("dnsServers", value, "the DNS server name \"" + host + "\" has no address; "
+                + "write its IP address instead, e.g. 127.0.0.1:5353");
+        }
     }
 
     /** {@code mail.smtp.X} and {@code mail.smtps.X} by X, for the JavaMail properties we honour. */

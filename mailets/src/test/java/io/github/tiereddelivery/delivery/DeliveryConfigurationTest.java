@@ -127,10 +127,28 @@ class DeliveryConfigurationTest {
     }
 
     @Test
-    void aDnsServerMustBeAnIpAddress() {
-        assertThatThrownBy(() -> DeliveryConfiguration.from(config().setProperty("dnsServers", "ns1.example.net").build()))
+    void aDnsServerMayBeNamedByAHostNameResolvedAtStart() throws Exception {
+        DeliveryConfiguration configuration = DeliveryConfiguration.from(config().setProperty("dnsServers", "localhost:5353").build());
+
+        assertThat(configuration.dnsServers()).singleElement()
+            .satisfies(server -> {
+                assertThat(server.getAddress().isLoopbackAddress()).isTrue();
+                assertThat(server.getPort()).isEqualTo(5353);
+            });
+    }
+
+    @Test
+    void aDnsServerNameWithoutAddressStopsTheStart() {
+        assertThatThrownBy(() -> DeliveryConfiguration.from(config().setProperty("dnsServers", "ns1.invalid").build()))
             .isInstanceOf(InvalidParameterException.class)
-            .hasMessageContaining("\"ns1.example.net\" is not an IP address");
+            .hasMessageContaining("\"ns1.invalid\" has no address");
+    }
+
+    @Test
+    void aDnsServerPortMustBeAPort() {
+        assertThatThrownBy(() -> DeliveryConfiguration.from(config().setProperty("dnsServers", "127.0.0.1:99999").build()))
+            .isInstanceOf(InvalidParameterException.class)
+            .hasMessageContaining("\"127.0.0.1:99999\" is not a host with an optional port");
     }
 
     @Test

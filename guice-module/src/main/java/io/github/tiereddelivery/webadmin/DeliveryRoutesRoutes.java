@@ -3,6 +3,7 @@ package io.github.tiereddelivery.webadmin;
 import java.io.IOException;
 import java.time.Clock;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 
 import javax.inject.Inject;
@@ -43,6 +44,7 @@ public class DeliveryRoutesRoutes implements Routes {
     public static final String BASE_PATH = "/delivery-routes";
     private static final String DOMAIN = "domain";
     private static final String RECIPIENT = "recipient";
+    private static final String FORM_CONTENT_TYPE = "application/x-www-form-urlencoded";
     private static final Logger LOGGER = LoggerFactory.getLogger(DeliveryRoutesRoutes.class);
 
     /** How a handler gets the route key out of the request path. */
@@ -103,7 +105,7 @@ public class DeliveryRoutesRoutes implements Routes {
     }
 
     private String putRoute(RouteKey key, Request request, Response response) throws InvalidRequestException {
-        Route route = RouteRequestReader.read(key, request.bodyAsBytes());
+        Route route = RouteRequestReader.read(key, body(request));
         RoutesFile file = routesFile();
         try {
             file.put(route);
@@ -117,6 +119,22 @@ public class DeliveryRoutesRoutes implements Routes {
         }
         LOGGER.info("WebAdmin{}: route {} put into {}", who(request), key.asString(), file.path());
         return Responses.returnNoContent(response);
+    }
+
+    /**
+     * The request body. A body sent as a form (curl's {@code -d} without a JSON content type) is taken apart as form
+     * fields by Jetty before any route sees it: that is said, rather than "empty".
+     */
+    private static byte[] body(Request request) throws InvalidRequestException {
+        byte[] body = request.bodyAsBytes();
+        boolean form = Optional.ofNullable(request.contentType()).filter(type -> type.toLowerCase(Locale.ROOT)
+            .startsWith(FORM_CONTENT_TYPE)).isPresent();
+        if (body.length == 0 && form) {
+            throw new InvalidRequestException("body", "sent as a form (Content-Type: " + FORM_CONTENT_TYPE + ", the default "
+                + "of curl -d), which James reads as form fields; send JSON, e.g. curl -X PUT -H 'Content-Type: "
+                + "application/json' -d '{\"hosts\":[{\"host\":\"mail1.acme.test\"}]}' …");
+        }
+        return body;
     }
 
     private String deleteRoute(RouteKey key, Request request, Response response) {

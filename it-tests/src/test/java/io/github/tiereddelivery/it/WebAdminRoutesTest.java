@@ -2,6 +2,7 @@ package io.github.tiereddelivery.it;
 
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.startsWith;
@@ -279,8 +280,19 @@ class WebAdminRoutesTest {
             .statusCode(400)
             .body("type", equalTo("InvalidArgument"))
             .body("message", startsWith("route: "))
-            .body("details", org.hamcrest.Matchers.containsString("auth=\"nobody\""));
+            .body("details", containsString("auth=\"nobody\""));
 
         assertThat(scenario.routesFileContent()).isEqualTo(before);
+    }
+
+    @Test
+    void aBodySentAsAFormIsRefusedWithTheAdviceToSendJson() {
+        given().baseUri("http://127.0.0.1").port(scenario.james().webAdminPort())
+            .contentType("application/x-www-form-urlencoded")
+            .body("{\"hosts\":[{\"host\":\"192.0.2.1\"}]}")
+            .put("/delivery-routes/domains/form.test").then()
+            .statusCode(400)
+            .body("message", startsWith("body: sent as a form"))
+            .body("message", containsString("Content-Type: application/json"));
     }
 }

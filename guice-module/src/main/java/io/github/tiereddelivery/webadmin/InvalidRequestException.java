@@ -12,7 +12,8 @@ final class InvalidRequestException extends Exception {
     private static final long serialVersionUID = 1L;
 
     private final String field;
-    private final Optional<String> details;
+    /** Null when there is nothing to add (an exception's fields stay serializable). */
+    private final String details;
 
     InvalidRequestException(String field, String problem) {
         this(field, problem, Optional.empty());
@@ -21,7 +22,7 @@ final class InvalidRequestException extends Exception {
     InvalidRequestException(String field, String problem, Optional<String> details) {
         super(field + ": " + Objects.requireNonNull(problem, "problem"));
         this.field = Objects.requireNonNull(field, "field");
-        this.details = Objects.requireNonNull(details, "details");
+        this.details = details.orElse(null);
     }
 
     String field() {
@@ -30,6 +31,6 @@ final class InvalidRequestException extends Exception {
 
     /** What was received, or the JSON parser's own words, when they help. */
     Optional<String> details() {
-        return details;
+        return Optional.ofNullable(details);
     }
 }

@@ -60,14 +60,10 @@ public class DeliveryRoutesRoutes implements Routes {
 
     @Inject
     public DeliveryRoutesRoutes(DeliveryRegistry registry, ServerHealth health, JsonTransformer json) {
-        this(registry, health, json, Clock.systemUTC());
-    }
-
-    DeliveryRoutesRoutes(DeliveryRegistry registry, ServerHealth health, JsonTransformer json, Clock clock) {
         this.registry = registry;
         this.health = health;
         this.json = json;
-        this.clock = clock;
+        this.clock = Clock.systemUTC();
         this.dryRun = new DryRun(health, clock);
     }
 

@@ -134,8 +134,8 @@ public final class Launcher {
         out.println();
         out.println("Tiered Delivery is running: James 3.8.1 memory server (pid " + james.pid() + ").");
         out.println("  SMTP      " + smtp + "  (clients on 127.0.0.0/8 may relay)");
-        out.println("  WebAdmin  " + james.webAdminUri() + "  (e.g. curl " + james.webAdminUri()
-            + "/mailQueues/outgoing)");
+        out.println("  WebAdmin  " + james.webAdminUri() + "  (e.g. curl '" + james.webAdminUri()
+            + "/delivery-routes/resolve?recipient=user@" + DemoServers.DOMAIN + "')");
         out.println("  Routes    " + james.confDirectory().resolve("delivery-routes.xml") + ":");
         out.println("            " + DemoServers.DOMAIN + ": tier 1 " + names(servers, DemoServers.Tier.ONE)
             + " (balanced), then tier 2 " + names(servers, DemoServers.Tier.TWO));

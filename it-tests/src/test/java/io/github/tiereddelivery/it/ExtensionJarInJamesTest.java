@@ -1,7 +1,9 @@
 package io.github.tiereddelivery.it;
 
+import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.hamcrest.Matchers.contains;
 
 import java.io.IOException;
 import java.net.ConnectException;
@@ -109,6 +111,10 @@ class ExtensionJarInJamesTest {
 
             assertThat(messageIds(servers, "tier1-a", "tier1-b")).containsExactlyInAnyOrderElementsOf(whileUp);
             assertThat(messageIds(servers, "tier2")).containsExactly(whileDown);
+            // conf/webadmin.properties loads the extension jar's WebAdmin routes (extensions.routes).
+            given().baseUri(james.webAdminUri().toString()).get("/delivery-routes/domains/acme.test").then()
+                .statusCode(200)
+                .body("hosts.preference", contains(10, 10, 20));
 
             james.stop();
 

@@ -2,7 +2,9 @@ package io.github.tiereddelivery.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.Base64;
 
 import org.awaitility.Awaitility;
 import org.junit.jupiter.api.BeforeEach;
@@ -10,6 +12,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import io.github.tiereddelivery.it.support.DeliveryScenario;
+import io.github.tiereddelivery.it.support.LogCapture;
 import io.github.tiereddelivery.testing.Behaviour;
 
 /** {@code auth="NAME"}: SMTP AUTH with credentials from delivery-routes-secrets.properties, never sent in clear by default. */
@@ -49,5 +52,16 @@ class RouteAuthTest {
                 && scenario.server("tls-required").openConnectionCount() == 0);
         assertThat(scenario.server("tls-required").commandLines()).noneMatch(line -> line.toUpperCase().startsWith("AUTH"));
         assertThat(scenario.server("tls-required").messageCount()).isZero();
+    }
+
+    @Test
+    void theCredentialsAppearInNoLogLine() throws Exception {
+        String authPlain = Base64.getEncoder().encodeToString("\0gateway-user\0s3cret".getBytes(StandardCharsets.UTF_8));
+        try (LogCapture log = LogCapture.everything()) {
+            scenario.send("user@clear.test");
+            scenario.awaitDelivered(1, Duration.ofSeconds(60), "clear-allowed");
+
+            assertThat(log.texts()).isNotEmpty().noneMatch(text -> text.contains("s3cret") || text.contains(authPlain));
+        }
     }
 }

@@ -135,6 +135,7 @@ public class RoutePlanner {
                 }
             } catch (TemporaryDnsFailure e) {
                 temporaryFailure = Optional.of(e);
+                missing.add(e.getMessage());
             }
         }
 
@@ -152,7 +153,9 @@ public class RoutePlanner {
                     "no server of " + target.describe() + " has an address: " + String.join("; ", missing)),
                     Resolution.Consequence.BOUNCE_AFTER_DNS_RETRIES);
             }
-            return new Resolution.Planned(new RoutePlan(target, tiers(servers), balancing, tls, routeCredentials));
+            List<String> unresolved = new ArrayList<>(malformed);
+            unresolved.addAll(missing);
+            return new Resolution.Planned(new RoutePlan(target, tiers(servers), balancing, tls, routeCredentials), unresolved);
         }
     }
 

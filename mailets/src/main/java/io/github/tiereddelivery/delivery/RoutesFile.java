@@ -102,15 +102,21 @@ public final class RoutesFile implements AutoCloseable {
      * Writes {@code route} into the file in place of the route of the same key (or after the others) and puts it in
      * force at once. Atomic: the file is replaced by rename, never seen half written.
      *
-     * @throws InvalidRoutesException when the file would not be valid afterwards (e.g. it is invalid on disk already)
+     * @throws UneditableRoutesFileException when the file on disk is invalid: it is left alone
+     * @throws InvalidRoutesException        when the file would not be valid with the route (e.g. its {@code auth} has
+     *                                       no credentials in the secrets file)
      */
     public synchronized void put(Route route) throws IOException, InvalidRoutesException {
-        replaceWith(RoutesFileEditor.put(currentText(), route));
+        replaceWith(RoutesFileEditor.put(editableText(), route));
     }
 
-    /** Removes the route of that key from the file, in force at once; false when there is none. */
+    /**
+     * Removes the route of that key from the file, in force at once; false when there is none.
+     *
+     * @throws UneditableRoutesFileException when the file on disk is invalid: it is left alone
+     */
     public synchronized boolean remove(RouteKey key) throws IOException, InvalidRoutesException {
-        Optional<String> edited = RoutesFileEditor.remove(currentText(), key);
+        Optional<String> edited = RoutesFileEditor.remove(editableText(), key);
         if (edited.isEmpty()) {
             return false;
         }
@@ -118,27 +124,27 @@ public final class RoutesFile implements AutoCloseable {
         return true;
     }
 
-    private String currentText() throws IOException, InvalidRoutesException {
+    /** The text on disk, once it is known to be valid: an edit is made only onto a valid file, so a refusal is the edit's. */
+    private String editableText() throws IOException, UneditableRoutesFileException {
         if (!Files.exists(path)) {
             return RoutesFileEditor.EMPTY_FILE;
         }
+        String text;
         try {
-            return Files.readString(path, StandardCharsets.UTF_8);
+            text = Files.readString(path, StandardCharsets.UTF_8);
         } catch (MalformedInputException e) {
-            throw new InvalidRoutesException(path.getFileName().toString(), List.of(path + " is not UTF-8 text; fix it on disk first"));
+            throw new UneditableRoutesFileException(path, List.of(path + " is not UTF-8 text"));
         }
+        try {
+            parse(text);
+        } catch (InvalidRoutesException e) {
+            throw new UneditableRoutesFileException(path, e.problems());
+        }
+        return text;
     }
 
     private void replaceWith(String content) throws IOException, InvalidRoutesException {
-        RouteTable routes;
-        RouteSecrets secrets;
-        try {
-            routes = new RoutesFileParser().parse(new ByteArrayInputStream(content.getBytes(StandardCharsets.UTF_8)),
-                path.getFileName().toString());
-            secrets = RouteSecrets.load(secretsPath, routes);
-        } catch (MessagingException e) {
-            throw new InvalidRoutesException(path.getFileName().toString(), List.of(e.getMessage()));
-        }
+        Routing parsed = parse(content);
         Path temporary = Files.createTempFile(path.toAbsolutePath().getParent(), ".delivery-routes", ".xml");
         try {
             try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
@@ -149,9 +155,20 @@ public final class RoutesFile implements AutoCloseable {
         } finally {
             Files.deleteIfExists(temporary);
         }
-        routing = new Routing(routes, secrets, stamps());
+        routing = new Routing(parsed.routes(), parsed.secrets(), stamps());
         refusal = Optional.empty();
-        LOGGER.info("TieredRemoteDelivery: {} written, {} routes now in force", path, routes.routes().size());
+        LOGGER.info("TieredRemoteDelivery: {} written, {} routes now in force", path, parsed.routes().routes().size());
+    }
+
+    /** The routes and credentials a text of the routes file gives, with today's secrets file. */
+    private Routing parse(String content) throws InvalidRoutesException {
+        try {
+            RouteTable routes = new RoutesFileParser().parse(new ByteArrayInputStream(content.getBytes(StandardCharsets.UTF_8)),
+                path.getFileName().toString());
+            return new Routing(routes, RouteSecrets.load(secretsPath, routes), List.of());
+        } catch (MessagingException e) {
+            throw new InvalidRoutesException(path.getFileName().toString(), List.of(e.getMessage()));
+        }
     }
 
     /** Checks the files for changes every {@code interval} on a daemon thread of its own. */

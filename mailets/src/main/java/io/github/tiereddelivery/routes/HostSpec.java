@@ -17,10 +17,10 @@ import java.util.OptionalInt;
 public record HostSpec(String host, boolean isIpLiteral, OptionalInt port, int preference, int weight) {
     public static final int DEFAULT_PREFERENCE = 10;
     public static final int DEFAULT_WEIGHT = 1;
-    static final int MIN_PREFERENCE = 0;
-    static final int MAX_PREFERENCE = 65535;
-    static final int MIN_WEIGHT = 1;
-    static final int MAX_WEIGHT = 1000;
+    public static final int MIN_PREFERENCE = 0;
+    public static final int MAX_PREFERENCE = 65535;
+    public static final int MIN_WEIGHT = 1;
+    public static final int MAX_WEIGHT = 1000;
 
     static final String PREFERENCE_RULE = "preference must be a whole number from 0 to 65535 (lower = tried first), "
         + "e.g. preference=\"10\"";
@@ -76,6 +76,37 @@ public record HostSpec(String host, boolean isIpLiteral, OptionalInt port, int p
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(e.getMessage() + "; " + FORMS, e);
         }
+    }
+
+    /**
+     * A server named without its port, as WebAdmin's JSON gives it (the port comes separately): a host name, or an IP
+     * address with or without brackets ({@code 192.0.2.7}, {@code [192.0.2.7]}, {@code 2001:db8::1},
+     * {@code [2001:db8::1]}, {@code [IPv6:2001:db8::1]}).
+     *
+     * @throws IllegalArgumentException saying what is wrong and how to write it
+     */
+    public static HostSpec ofServer(String server, OptionalInt port, int preference, int weight) {
+        String text = server.strip();
+        if (text.isEmpty()) {
+            throw new IllegalArgumentException("the host is empty; write a host name or an IP address, e.g. "
+                + "mail1.acme.test or 192.0.2.7");
+        }
+        if (text.startsWith("[")) {
+            HostSpec literal = parseIpLiteral(text, preference, weight);
+            if (literal.port().isPresent()) {
+                throw new IllegalArgumentException("\"" + text + "\" carries a port; give the port on its own and the "
+                    + "address alone, e.g. [" + literal.host() + "]");
+            }
+            return new HostSpec(literal.host(), true, port, preference, weight);
+        }
+        if (HostNames.isIpAddress(text)) {
+            return new HostSpec(text, true, port, preference, weight);
+        }
+        if (text.indexOf(':') >= 0) {
+            throw new IllegalArgumentException("\"" + text + "\" is neither a host name nor an IP address; give the "
+                + "port on its own, not after a ':'");
+        }
+        return new HostSpec(text, false, port, preference, weight);
     }
 
     private static HostSpec parseIpLiteral(String server, int preference, int weight) {

@@ -49,7 +49,10 @@ public record Route(RouteKey key, Destination destination, Balancing balancing, 
         return line > 0 ? route + " (line " + line + ")" : route;
     }
 
-    static void checkAuthName(String name) {
+    /**
+     * @throws IllegalArgumentException when the name cannot name credentials in the secrets file
+     */
+    public static void checkAuthName(String name) {
         if (!AUTH_NAME.matcher(name).matches()) {
             throw new IllegalArgumentException("auth names credentials in delivery-routes-secrets.properties "
                 + "(NAME.username, NAME.password) and uses only letters, digits, '.', '-' and '_', e.g. auth=\"acme\"");

@@ -105,6 +105,19 @@ class RoutePlannerTest {
     }
 
     @Test
+    void theNamesThatGaveNoServerAreToldWithTheServersFound() throws Exception {
+        Route route = Route.of(RouteKey.ofDomain("acme.test"), new Destination.Hosts(List.of(
+            HostSpec.parse("ghost.acme.test", 10, 1), HostSpec.parse("flaky.acme.test", 10, 1), HostSpec.parse("mail.acme.test", 20, 1))));
+        when(dns.addresses("ghost.acme.test")).thenReturn(new AddressAnswer.NoSuchHost());
+        when(dns.addresses("flaky.acme.test")).thenThrow(new TemporaryDnsFailure("flaky.acme.test", "A", "SERVFAIL"));
+        when(dns.addresses("mail.acme.test")).thenReturn(addresses("127.0.0.7"));
+
+        assertThat(planner.plan(DeliveryTarget.Routed.fromFile(route))).isInstanceOfSatisfying(Resolution.Planned.class,
+            planned -> assertThat(planned.unresolved()).containsExactly("ghost.acme.test: no such host",
+                "temporary DNS failure looking up A of flaky.acme.test: SERVFAIL"));
+    }
+
+    @Test
     void aTemporaryFailureOfTheOnlyHostDefers() throws Exception {
         Route route = Route.of(RouteKey.ofDomain("acme.test"), new Destination.Hosts(List.of(HostSpec.parse("mail.acme.test", 10, 1))));
         when(dns.addresses("mail.acme.test")).thenThrow(new TemporaryDnsFailure("mail.acme.test", "A", "SERVFAIL"));

@@ -8,6 +8,8 @@ import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -20,6 +22,7 @@ import javax.mail.MessagingException;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import io.github.tiereddelivery.routes.Balancing;
 import io.github.tiereddelivery.routes.Destination;
 import io.github.tiereddelivery.routes.HostSpec;
 import io.github.tiereddelivery.routes.InvalidRoutesException;
@@ -154,9 +157,25 @@ class RoutesFileTest {
         Path path = write(broken, 10);
         file.reloadIfChanged();
 
-        assertThatThrownBy(() -> file.put(route("globex.test", "[192.0.2.4]"))).isInstanceOf(InvalidRoutesException.class);
+        assertThatThrownBy(() -> file.put(route("globex.test", "[192.0.2.4]"))).isInstanceOf(UneditableRoutesFileException.class);
+        assertThatThrownBy(() -> file.remove(RouteKey.ofDomain("acme.test"))).isInstanceOf(UneditableRoutesFileException.class);
         assertThat(Files.readString(path)).isEqualTo(broken);
         assertThat(firstHost(file)).contains("192.0.2.1");
+    }
+
+    @Test
+    void aWriteThatWouldMakeTheFileInvalidIsRefusedAndTheFileIsLeftAlone() throws Exception {
+        Path path = write(ACME_TO_1, 0);
+        RoutesFile file = RoutesFile.load(path, true);
+        Route withoutCredentials = new Route(RouteKey.ofDomain("globex.test"), new Destination.Hosts(List.of(HostSpec.parse("[192.0.2.4]", 10, 1))),
+            Balancing.RANDOM, OptionalInt.empty(), Optional.empty(), Optional.of("globex"), 0);
+
+        assertThatThrownBy(() -> file.put(withoutCredentials))
+            .isInstanceOf(InvalidRoutesException.class)
+            .isNotInstanceOf(UneditableRoutesFileException.class)
+            .hasMessageContaining("auth=\"globex\"");
+        assertThat(Files.readString(path)).isEqualTo(ACME_TO_1);
+        assertThat(file.routes().routes()).hasSize(1);
     }
 
     @Test

@@ -101,4 +101,32 @@ class HostSpecTest {
         assertThatThrownBy(() -> new HostSpec("m.acme.test", false, OptionalInt.empty(), 10, 0))
             .hasMessageStartingWith("weight must be");
     }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"192.0.2.7", "[192.0.2.7]"})
+    void aServerGivenAloneMayBeAnIpv4AddressWithOrWithoutBrackets(String server) {
+        assertThat(HostSpec.ofServer(server, OptionalInt.of(2525), 20, 3))
+            .isEqualTo(new HostSpec("192.0.2.7", true, OptionalInt.of(2525), 20, 3));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"2001:db8::1", "[2001:db8::1]", "[IPv6:2001:db8::1]", "2001:DB8:0::1"})
+    void aServerGivenAloneMayBeAnIpv6AddressWithOrWithoutBrackets(String server) {
+        assertThat(HostSpec.ofServer(server, OptionalInt.empty(), 10, 1))
+            .isEqualTo(new HostSpec("2001:db8::1", true, OptionalInt.empty(), 10, 1));
+    }
+
+    @Test
+    void aServerGivenAloneMayBeAHostName() {
+        assertThat(HostSpec.ofServer("Mail1.Acme.Test", OptionalInt.empty(), 10, 1))
+            .isEqualTo(new HostSpec("mail1.acme.test", false, OptionalInt.empty(), 10, 1));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"mail1.acme.test:2525", "[192.0.2.7]:25", "", " ", "bad_name.test", "[mail1.acme.test]",
+        "192.0.2.300", "fe80::1%eth0", "[192.0.2.7"})
+    void aServerGivenAloneWithAPortOrMalformedIsRefused(String server) {
+        assertThatThrownBy(() -> HostSpec.ofServer(server, OptionalInt.empty(), 10, 1))
+            .isInstanceOf(IllegalArgumentException.class);
+    }
 }

@@ -27,6 +27,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
 
 import io.github.tiereddelivery.testing.ReceivedMessage;
 import io.github.tiereddelivery.testing.ReceivingSmtpServer;
+import io.restassured.specification.RequestSpecification;
 
 /**
  * Everything one delivery test runs against: receiving SMTP servers on loopback addresses, a dnsmasq serving the
@@ -138,6 +139,21 @@ public final class DeliveryScenario implements BeforeAllCallback, BeforeEachCall
         return Integer.parseInt(size.group(1));
     }
 
+    /** James' WebAdmin for REST-assured: {@code given().spec(scenario.webAdmin()).get("/delivery-routes")}. */
+    public RequestSpecification webAdmin() {
+        return james.webAdmin();
+    }
+
+    /** The routes file James delivers with. */
+    public Path routesFile() {
+        return james.confDirectory().resolve("delivery-routes.xml");
+    }
+
+    /** The routes file as it is on disk now. */
+    public String routesFileContent() throws IOException {
+        return Files.readString(routesFile());
+    }
+
     /** Replaces James' routes file on disk, as an operator's editor would (the sender's route is kept). */
     public void rewriteRoutes(String... routeElements) throws IOException {
         List<String> routes = new ArrayList<>(List.of(SENDER_ROUTE));
@@ -147,7 +163,7 @@ public final class DeliveryScenario implements BeforeAllCallback, BeforeEachCall
 
     /** Writes anything as the routes file, e.g. a broken version. */
     public void writeRoutesFile(String content) throws IOException {
-        Path file = james.confDirectory().resolve("delivery-routes.xml");
+        Path file = routesFile();
         Path temporary = file.resolveSibling("delivery-routes.xml.new");
         Files.writeString(temporary, content);
         Files.move(temporary, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
@@ -176,6 +192,7 @@ public final class DeliveryScenario implements BeforeAllCallback, BeforeEachCall
                 .mailetParameter("defaultPort", String.valueOf(servers.port()));
             setup.mailetParameters.forEach(builder::mailetParameter);
             setup.confFiles.forEach(builder::confFile);
+            setup.properties.forEach(property -> builder.property(property.fileName(), property.key(), property.value()));
             james = builder.start();
         } catch (Exception | Error e) {
             afterAll(context);
@@ -206,12 +223,16 @@ public final class DeliveryScenario implements BeforeAllCallback, BeforeEachCall
         }
     }
 
+    private record Property(String fileName, String key, String value) {
+    }
+
     public static final class Builder {
         private final Map<String, String> addresses = new LinkedHashMap<>();
         private final DnsZone.Builder zone = DnsZone.builder();
         private final List<String> routes = new ArrayList<>();
         private final Map<String, String> mailetParameters = new LinkedHashMap<>();
         private final Map<String, String> confFiles = new LinkedHashMap<>();
+        private final List<Property> properties = new ArrayList<>();
 
         private Builder() {
             addresses.put(SENDER_SERVER, SENDER_SERVER_ADDRESS);
@@ -249,6 +270,12 @@ public final class DeliveryScenario implements BeforeAllCallback, BeforeEachCall
         /** Another file of James' configuration folder, e.g. {@code delivery-routes-secrets.properties}. */
         public Builder confFile(String fileName, String content) {
             confFiles.put(fileName, content);
+            return this;
+        }
+
+        /** {@code key=value} in a properties file of James' configuration folder, e.g. webadmin.properties. */
+        public Builder property(String fileName, String key, String value) {
+            properties.add(new Property(fileName, key, value));
             return this;
         }
 

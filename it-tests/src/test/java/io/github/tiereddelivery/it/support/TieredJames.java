@@ -2,6 +2,7 @@ package io.github.tiereddelivery.it.support;
 
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -34,6 +35,11 @@ import com.google.common.io.MoreFiles;
 import com.google.common.io.RecursiveDeleteOption;
 
 import io.github.tiereddelivery.demo.JamesConfFolder;
+import io.restassured.builder.RequestSpecBuilder;
+import io.restassured.config.EncoderConfig;
+import io.restassured.config.RestAssuredConfig;
+import io.restassured.http.ContentType;
+import io.restassured.specification.RequestSpecification;
 
 /**
  * A real James 3.8.1 memory server, booted in this JVM the way {@code MemoryJamesServerMain} boots it, from a copy
@@ -83,6 +89,22 @@ public final class TieredJames implements AutoCloseable {
 
     public int webAdminPort() {
         return server.getProbe(WebAdminGuiceProbe.class).getWebAdminPort().getValue();
+    }
+
+    /**
+     * REST-assured's request specification for this James' WebAdmin (JSON in and out, UTF-8), as James' own WebAdmin
+     * tests build it: {@code given().spec(james.webAdmin()).get("/delivery-routes")}.
+     */
+    public RequestSpecification webAdmin() {
+        return new RequestSpecBuilder()
+            .setContentType(ContentType.JSON)
+            .setAccept(ContentType.JSON)
+            .setConfig(RestAssuredConfig.newConfig().encoderConfig(EncoderConfig.encoderConfig()
+                .defaultContentCharset(StandardCharsets.UTF_8)))
+            .setBaseUri("http://" + LOOPBACK)
+            .setPort(webAdminPort())
+            .setBasePath("/")
+            .build();
     }
 
     /** The configuration folder James reads: the edited copy. The routes file is {@code delivery-routes.xml} here. */
@@ -206,6 +228,12 @@ public final class TieredJames implements AutoCloseable {
         /** Writes a file into the configuration folder, e.g. {@code delivery-routes-secrets.properties}. */
         public Builder confFile(String fileName, String content) {
             edits.add(conf -> conf.write(fileName, content));
+            return this;
+        }
+
+        /** Sets {@code key=value} in a properties file of the configuration folder, e.g. webadmin.properties. */
+        public Builder property(String fileName, String key, String value) {
+            edits.add(conf -> conf.setProperty(fileName, key, value));
             return this;
         }
 

@@ -17,9 +17,10 @@ import com.google.common.cache.CacheBuilder;
 
 /**
  * The per-JVM memory of servers that failed at connection or session level (SPEC "Delivery behaviour"; OkHttp's
- * RouteDatabase). A failed server is down for a growing interval (30 s doubling to 10 min, reset by a success); while
- * down it is tried after the healthy servers of its tier and of the later tiers, never skipped (fail open). When its
- * interval ends, one attempt probes it; the others still treat it as down until that probe tells.
+ * RouteDatabase). A failed server is down for a growing interval (30 s, doubling with each failed probe up to 10 min,
+ * reset by a success); while down it is tried after the healthy servers of its tier and of the later tiers, never
+ * skipped (fail open). When its interval ends, one attempt probes it; the others still treat it as down until that
+ * probe tells.
  *
  * <p>Bounded: at most {@link #MAX_SERVERS} servers, and a server not seen for a day is forgotten.
  */
@@ -161,8 +162,13 @@ public class ServerHealth {
         }
 
         synchronized void failed(Instant now, String reason) {
-            lastInterval = lastInterval.isZero() ? FIRST_DOWN_INTERVAL : min(lastInterval.multipliedBy(2), MAX_DOWN_INTERVAL);
-            downUntil = Optional.of(now.plus(lastInterval));
+            // Sessions that were already under way when the server went down, or that tried it as the last resort,
+            // confirm the interval; only a failure of an up server or of a probe starts the next, longer one.
+            boolean alreadyDown = downUntil.isPresent() && now.isBefore(downUntil.get()) && probeClaimedAfter.isEmpty();
+            if (!alreadyDown) {
+                lastInterval = lastInterval.isZero() ? FIRST_DOWN_INTERVAL : min(lastInterval.multipliedBy(2), MAX_DOWN_INTERVAL);
+                downUntil = Optional.of(now.plus(lastInterval));
+            }
             probeClaimedAfter = Optional.empty();
             consecutiveFailures++;
             failures++;

@@ -85,6 +85,17 @@ class ServerHealthTest {
     }
 
     @Test
+    void failuresWhileTheServerIsAlreadyDownDoNotLengthenItsInterval() {
+        health.failed(MX, "connection refused");
+        clock.advance(Duration.ofSeconds(10));
+        health.failed(MX, "connection refused");
+
+        clock.advance(Duration.ofSeconds(20));
+
+        assertThat(health.availability(MX)).isEqualTo(Availability.PROBE);
+    }
+
+    @Test
     void aSessionResetsTheMemory() {
         health.failed(MX, "connection refused");
         health.failed(MX, "connection refused");

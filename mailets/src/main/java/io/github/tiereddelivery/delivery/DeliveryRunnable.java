@@ -70,16 +70,37 @@ public class DeliveryRunnable implements Disposable {
                 .addToContext("sender", mail.getMaybeSender().asString())
                 .addToContext("recipients", mail.getRecipients().toString())
                 .build()) {
-            DeliveryReport report = delivrer.deliver(mail);
+            DeliveryReport report;
+            try {
+                report = delivrer.deliver(mail);
+            } catch (Exception e) {
+                postpone(item, mail, e);
+                return;
+            }
             act(mail, report);
             item.done(MailQueue.MailQueueItem.CompletionStatus.SUCCESS);
         } catch (Throwable t) {
-            // A worker never dies and a mail is never dropped: the queue gets it back as it is now.
+            // A worker never dies and a mail is never dropped: the queue gets it back.
             LOGGER.error("TieredRemoteDelivery: unexpected failure delivering mail {}; it goes back to the queue", mail.getName(), t);
             giveBack(item);
         } finally {
             LifecycleUtil.dispose(mail);
         }
+    }
+
+    /**
+     * The attempt failed in an unexpected way (a fault of ours, not a server's verdict): the mail is queued again,
+     * unchanged, for its next {@code delayTime}, without counting a retry (our fault never bounces a mail), and only
+     * then taken off the queue. Not given back with RETRY, which the queues redeliver at once: a fault that lasts
+     * would spin, and James' ActiveMQ queue moves a mail given back 7 times to its dead letter queue, which James
+     * never reads (ActiveMQ's default redelivery policy): the mail would be lost.
+     */
+    private void postpone(MailQueue.MailQueueItem item, Mail mail, Exception cause) throws MailQueue.MailQueueException {
+        Duration delay = configuration.delayBeforeRetry(DeliveryRetriesHelper.retrieveRetries(mail) + 1);
+        LOGGER.error("TieredRemoteDelivery: unexpected failure delivering mail {}; queued again, next attempt in {}",
+            mail.getName(), delay, cause);
+        queue.enQueue(mail, delay);
+        item.done(MailQueue.MailQueueItem.CompletionStatus.SUCCESS);
     }
 
     /**

@@ -5,6 +5,7 @@ import java.net.InetSocketAddress;
 import java.net.NetworkInterface;
 import java.net.SocketException;
 import java.util.List;
+import java.util.Optional;
 import java.util.function.Supplier;
 
 import org.apache.james.smtpserver.netty.SMTPServerFactory;
@@ -22,9 +23,12 @@ public final class OwnListeners {
         this.listeners = listeners;
     }
 
-    /** Asked at delivery time: the servers bind after the mailets are initialised. */
+    /**
+     * Asked at delivery time: James starts its SMTP servers after the mailets. Until then none listens (James knows
+     * no server yet), yet mail a persistent queue kept across a restart is delivered from the mailets' start.
+     */
     public static OwnListeners of(SMTPServerFactory smtpServers) {
-        return new OwnListeners(() -> smtpServers.getServers().stream()
+        return new OwnListeners(() -> Optional.ofNullable(smtpServers.getServers()).orElse(List.of()).stream()
             .flatMap(server -> server.getListenAddresses().stream())
             .collect(ImmutableList.toImmutableList()));
     }

@@ -1,6 +1,7 @@
 package io.github.tiereddelivery.it.support;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -25,6 +26,10 @@ import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
 
+import com.google.common.io.MoreFiles;
+import com.google.common.io.RecursiveDeleteOption;
+import com.google.inject.Module;
+
 import io.github.tiereddelivery.testing.ReceivedMessage;
 import io.github.tiereddelivery.testing.ReceivingSmtpServer;
 import io.restassured.specification.RequestSpecification;
@@ -33,7 +38,9 @@ import io.restassured.specification.RequestSpecification;
  * Everything one delivery test runs against: receiving SMTP servers on loopback addresses, a dnsmasq serving the
  * test's records, and a James booted from conf/ with TieredRemoteDelivery pointed at both. Mail is sent by
  * {@link #SENDER}, whose domain is routed to a server of its own so that bounces can be read where they arrive.
- * A JUnit extension: started once for the test class, reset before each test, stopped after the class.
+ * A JUnit extension: started once for the test class, reset before each test, stopped after the class. James may be
+ * stopped and started again in a test ({@link #stopJames}, {@link #startJames}): the new one runs on the working
+ * directory of the one before.
  */
 public final class DeliveryScenario implements BeforeAllCallback, BeforeEachCallback, AfterAllCallback {
     public static final String SENDER = "sender@sender.test";
@@ -44,6 +51,7 @@ public final class DeliveryScenario implements BeforeAllCallback, BeforeEachCall
     private final Builder setup;
     private ReceivingServers servers;
     private Dnsmasq dns;
+    private Path jamesWorkingDirectory;
     private TieredJames james;
     private int sent;
 
@@ -108,6 +116,17 @@ public final class DeliveryScenario implements BeforeAllCallback, BeforeEachCall
         return servers.messages(List.of(serverNames)).stream()
             .map(message -> message.messageId().orElse("<none>"))
             .collect(Collectors.toList());
+    }
+
+    /**
+     * Waits until James' delivery attempts failed {@code count} times in all at the named server (its sessions that
+     * failed, as the host health memory counts them): with the server stopped, one per attempt that reached it.
+     */
+    public void awaitFailedSessions(String serverName, int count, Duration timeout) {
+        ReceivingSmtpServer server = servers.get(serverName);
+        Awaitility.await().atMost(timeout).pollInterval(Duration.ofMillis(50))
+            .until(() -> james.probe(TieredDeliveryProbe.class).serverHealth().status(server.socketAddress())
+                .map(status -> status.failures()).orElse(0L) >= count);
     }
 
     public List<ReceivedMessage> bounces() {
@@ -180,20 +199,38 @@ public final class DeliveryScenario implements BeforeAllCallback, BeforeEachCall
         james.probe(TieredDeliveryProbe.class).serverHealth().forget();
     }
 
+    /** Stops James cleanly (as an operator's {@code stop} would); its working directory stays for {@link #startJames}. */
+    public void stopJames() {
+        TieredJames running = james;
+        james = null;
+        running.close();
+    }
+
+    /** Starts James on the working directory of the one before, with the same configuration (the routes as first given). */
+    public void startJames() throws Exception {
+        if (james != null) {
+            throw new IllegalStateException("James runs already");
+        }
+        TieredJames.Builder builder = TieredJames.builder()
+            .workingDirectory(jamesWorkingDirectory)
+            .routesXml(routesFile(setup.routes))
+            .mailetParameter("dnsServers", dns.resolverAddress())
+            .mailetParameter("defaultPort", String.valueOf(servers.port()));
+        setup.mailetParameters.forEach(builder::mailetParameter);
+        setup.confFiles.forEach(builder::confFile);
+        setup.properties.forEach(property -> builder.property(property.fileName(), property.key(), property.value()));
+        setup.overrides.forEach(builder::overrideModule);
+        james = builder.start();
+    }
+
     /** Starts the servers, dnsmasq and James, before the tests of a class. */
     @Override
     public void beforeAll(ExtensionContext context) throws Exception {
         servers = ReceivingServers.start(setup.addresses);
         try {
             dns = Dnsmasq.start(setup.zone.build());
-            TieredJames.Builder builder = TieredJames.builder()
-                .routesXml(routesFile(setup.routes))
-                .mailetParameter("dnsServers", dns.resolverAddress())
-                .mailetParameter("defaultPort", String.valueOf(servers.port()));
-            setup.mailetParameters.forEach(builder::mailetParameter);
-            setup.confFiles.forEach(builder::confFile);
-            setup.properties.forEach(property -> builder.property(property.fileName(), property.key(), property.value()));
-            james = builder.start();
+            jamesWorkingDirectory = Files.createTempDirectory("tiered-james-");
+            startJames();
         } catch (Exception | Error e) {
             afterAll(context);
             throw e;
@@ -210,7 +247,7 @@ public final class DeliveryScenario implements BeforeAllCallback, BeforeEachCall
     public void afterAll(ExtensionContext context) {
         try {
             if (james != null) {
-                james.close();
+                stopJames();
             }
         } finally {
             try {
@@ -218,12 +255,27 @@ public final class DeliveryScenario implements BeforeAllCallback, BeforeEachCall
                     dns.close();
                 }
             } finally {
-                servers.close();
+                try {
+                    servers.close();
+                } finally {
+                    deleteJamesWorkingDirectory();
+                }
             }
         }
     }
 
     private record Property(String fileName, String key, String value) {
+    }
+
+    private void deleteJamesWorkingDirectory() {
+        if (jamesWorkingDirectory == null) {
+            return;
+        }
+        try {
+            MoreFiles.deleteRecursively(jamesWorkingDirectory, RecursiveDeleteOption.ALLOW_INSECURE);
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not delete James' working directory " + jamesWorkingDirectory, e);
+        }
     }
 
     public static final class Builder {
@@ -233,6 +285,7 @@ public final class DeliveryScenario implements BeforeAllCallback, BeforeEachCall
         private final Map<String, String> mailetParameters = new LinkedHashMap<>();
         private final Map<String, String> confFiles = new LinkedHashMap<>();
         private final List<Property> properties = new ArrayList<>();
+        private final List<Module> overrides = new ArrayList<>();
 
         private Builder() {
             addresses.put(SENDER_SERVER, SENDER_SERVER_ADDRESS);
@@ -276,6 +329,12 @@ public final class DeliveryScenario implements BeforeAllCallback, BeforeEachCall
         /** {@code key=value} in a properties file of James' configuration folder, e.g. webadmin.properties. */
         public Builder property(String fileName, String key, String value) {
             properties.add(new Property(fileName, key, value));
+            return this;
+        }
+
+        /** A Guice module whose bindings replace the memory server's, e.g. {@link ActiveMQMailQueueModule}. */
+        public Builder overrideModule(Module module) {
+            overrides.add(module);
             return this;
         }
 

@@ -31,8 +31,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.w3c.dom.Document;
 
+import com.google.common.collect.ImmutableList;
 import com.google.common.io.MoreFiles;
 import com.google.common.io.RecursiveDeleteOption;
+import com.google.inject.Module;
 
 import io.github.tiereddelivery.demo.JamesConfFolder;
 import io.restassured.builder.RequestSpecBuilder;
@@ -48,6 +50,10 @@ import io.restassured.specification.RequestSpecification;
  *
  * <p>Test overrides: SMTP listens on 127.0.0.1 on a free port ({@link #smtpPort()}), WebAdmin on 127.0.0.1 on a
  * free port ({@link #webAdminPort()}); the rest is the shipped configuration plus what the builder changes.
+ *
+ * <p>A James started on the {@link Builder#workingDirectory working directory} of one stopped before finds what that
+ * one left on disk ({@code var/}); with {@link Builder#overrideModule} binding a persistent mail queue, that is the
+ * mail it had queued (see {@link ActiveMQMailQueueModule}).
  *
  * <pre>
  * try (TieredJames james = TieredJames.builder()
@@ -71,11 +77,13 @@ public final class TieredJames implements AutoCloseable {
 
     private final GuiceJamesServer server;
     private final Path workingDirectory;
+    private final boolean ownsWorkingDirectory;
     private final MailSubmitter submitter;
 
-    private TieredJames(GuiceJamesServer server, Path workingDirectory) {
+    private TieredJames(GuiceJamesServer server, Path workingDirectory, boolean ownsWorkingDirectory) {
         this.server = server;
         this.workingDirectory = workingDirectory;
+        this.ownsWorkingDirectory = ownsWorkingDirectory;
         this.submitter = new MailSubmitter(LOOPBACK, smtpPort());
     }
 
@@ -167,12 +175,17 @@ public final class TieredJames implements AutoCloseable {
         submitter.sendRaw(from, recipients, rawMessage);
     }
 
-    /** Stops James (bounded: fails after 60 s) and deletes its working directory. */
+    /**
+     * Stops James (bounded: fails after 60 s) and deletes its working directory, unless the builder was given one
+     * (that one is the caller's).
+     */
     public void stop() {
         try {
             stopWithin(server, STOP_TIMEOUT);
         } finally {
-            deleteRecursively(workingDirectory);
+            if (ownsWorkingDirectory) {
+                deleteRecursively(workingDirectory);
+            }
         }
     }
 
@@ -216,8 +229,26 @@ public final class TieredJames implements AutoCloseable {
 
     public static final class Builder {
         private final List<Consumer<JamesConfFolder>> edits = new ArrayList<>();
+        private final List<Module> overrides = new ArrayList<>();
+        private Path workingDirectory;
 
         private Builder() {
+        }
+
+        /**
+         * James' working directory: kept when James stops, so that the next James started on it finds {@code var/}
+         * as this one left it. Its {@code conf/} is written anew at each start. Default: a temporary directory of
+         * its own, deleted when James stops.
+         */
+        public Builder workingDirectory(Path directory) {
+            this.workingDirectory = directory;
+            return this;
+        }
+
+        /** A Guice module whose bindings replace those of the memory server, e.g. {@link ActiveMQMailQueueModule}. */
+        public Builder overrideModule(Module module) {
+            overrides.add(module);
+            return this;
         }
 
         /** The content of {@code conf/delivery-routes.xml}. */
@@ -257,20 +288,27 @@ public final class TieredJames implements AutoCloseable {
 
         /**
          * Boots James and returns once it is started. A start-up failure is thrown as James threw it (after James
-         * was stopped and its working directory deleted).
+         * was stopped and its working directory deleted, unless it was given).
          */
         public TieredJames start() throws Exception {
-            Path workingDirectory = Files.createTempDirectory("tiered-james-");
+            boolean ownsWorkingDirectory = this.workingDirectory == null;
+            Path workingDirectory = ownsWorkingDirectory ? Files.createTempDirectory("tiered-james-") : this.workingDirectory;
             GuiceJamesServer server = null;
             try {
+                if (!ownsWorkingDirectory) {
+                    Files.createDirectories(workingDirectory);
+                    if (Files.exists(workingDirectory.resolve("conf"))) {
+                        MoreFiles.deleteRecursively(workingDirectory.resolve("conf"), RecursiveDeleteOption.ALLOW_INSECURE);
+                    }
+                }
                 JamesConfFolder conf = JamesConfFolder.copyOf(sourceConfDirectory(), workingDirectory.resolve("conf"));
                 conf.bindSmtpListeners(LOOPBACK + ":0");
                 conf.setProperty("webadmin.properties", "host", LOOPBACK);
                 conf.setProperty("webadmin.properties", "port", "0");
                 edits.forEach(edit -> edit.accept(conf));
-                server = createServer(workingDirectory, conf);
+                server = createServer(workingDirectory, conf, overrides);
                 server.start();
-                TieredJames james = new TieredJames(server, workingDirectory);
+                TieredJames james = new TieredJames(server, workingDirectory, ownsWorkingDirectory);
                 LOGGER.info("James started in {}: SMTP on port {}, WebAdmin on port {}",
                     workingDirectory, james.smtpPort(), james.webAdminPort());
                 return james;
@@ -282,13 +320,15 @@ public final class TieredJames implements AutoCloseable {
                 } catch (RuntimeException stopFailure) {
                     e.addSuppressed(stopFailure);
                 } finally {
-                    deleteRecursively(workingDirectory);
+                    if (ownsWorkingDirectory) {
+                        deleteRecursively(workingDirectory);
+                    }
                 }
                 throw e;
             }
         }
 
-        private static GuiceJamesServer createServer(Path workingDirectory, JamesConfFolder conf) {
+        private static GuiceJamesServer createServer(Path workingDirectory, JamesConfFolder conf, List<Module> overrides) {
             // As MemoryJamesServerMain.main: jvm.properties become system properties, then the same modules except
             // JMXServerModule. conf/ disables JMX anyway, and James 3.8.1 registers that module's MBeans in the
             // platform MBean server even then but unregisters them only when JMX is on: the next James in this JVM
@@ -301,7 +341,7 @@ public final class TieredJames implements AutoCloseable {
                 .build();
             return MemoryJamesServerMain.createServer(configuration)
                 .combineWith(new FakeSearchMailboxModule(), TieredDeliveryProbe.MODULE)
-                .overrideWith(RunArgumentsModule.EMPTY);
+                .overrideWith(ImmutableList.<Module>builder().add(RunArgumentsModule.EMPTY).addAll(overrides).build());
         }
 
         private static Path sourceConfDirectory() {

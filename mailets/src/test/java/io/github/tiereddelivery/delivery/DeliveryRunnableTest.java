@@ -1,0 +1,79 @@
+package io.github.tiereddelivery.delivery;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.ArgumentMatchers.eq;
+import static org.mockito.Mockito.doThrow;
+import static org.mockito.Mockito.mock;
+import static org.mockito.Mockito.never;
+import static org.mockito.Mockito.verify;
+import static org.mockito.Mockito.when;
+
+import java.time.Duration;
+import java.util.Optional;
+
+import org.apache.james.queue.api.MailQueue;
+import org.apache.james.queue.api.MailQueue.MailQueueItem.CompletionStatus;
+import org.apache.james.transport.mailets.remote.delivery.DeliveryRetriesHelper;
+import org.apache.mailet.Mail;
+import org.apache.mailet.base.test.FakeMail;
+import org.apache.mailet.base.test.FakeMailContext;
+import org.apache.mailet.base.test.FakeMailetConfig;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** What the queue consumer does with a mail whose attempt failed in an unexpected way (a fault of ours). */
+class DeliveryRunnableTest {
+    private MailQueue queue;
+    private MailQueue.MailQueueItem item;
+    private MailDelivrer delivrer;
+    private Mail mail;
+    private DeliveryRunnable runnable;
+
+    @BeforeEach
+    void setUp() throws Exception {
+        queue = mock(MailQueue.class);
+        item = mock(MailQueue.MailQueueItem.class);
+        delivrer = mock(MailDelivrer.class);
+        mail = FakeMail.builder().name("mail-to-acme.test").sender("sender@sender.test").recipient("user@acme.test").build();
+        when(item.getMail()).thenReturn(mail);
+        when(delivrer.deliver(any())).thenThrow(new NullPointerException("a fault of ours"));
+        DeliveryConfiguration configuration = DeliveryConfiguration.from(FakeMailetConfig.builder()
+            .mailetName("TieredRemoteDelivery")
+            .setProperty("delayTime", "3 * 10 seconds, 5 minutes")
+            .build());
+        FakeMailContext context = FakeMailContext.defaultContext();
+        runnable = new DeliveryRunnable(queue, configuration, delivrer, new Bouncer(Optional.empty(), context), context);
+    }
+
+    @Test
+    void aMailWhoseAttemptFailedUnexpectedlyIsQueuedAgainForItsNextDelayAndTakenOffTheQueue() throws Exception {
+        runnable.process(item);
+
+        verify(queue).enQueue(mail, Duration.ofSeconds(10));
+        verify(item).done(CompletionStatus.SUCCESS);
+        verify(item, never()).done(CompletionStatus.RETRY);
+    }
+
+    @Test
+    void anUnexpectedFailureIsNotCountedAsARetry() throws Exception {
+        DeliveryRetriesHelper.incrementRetries(mail);
+        DeliveryRetriesHelper.incrementRetries(mail);
+        DeliveryRetriesHelper.incrementRetries(mail);
+
+        runnable.process(item);
+
+        verify(queue).enQueue(mail, Duration.ofMinutes(5));
+        assertThat(DeliveryRetriesHelper.retrieveRetries(mail)).isEqualTo(3);
+    }
+
+    @Test
+    void aMailThatCannotBeQueuedAgainIsGivenBackToTheQueue() throws Exception {
+        doThrow(new MailQueue.MailQueueException("queue closed")).when(queue).enQueue(any(), any(Duration.class));
+
+        runnable.process(item);
+
+        verify(item).done(CompletionStatus.RETRY);
+        verify(item, never()).done(eq(CompletionStatus.SUCCESS));
+    }
+}

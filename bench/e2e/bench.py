@@ -505,7 +505,9 @@ class Postfix:
 
     def prepare(self, root):
         self.etc.mkdir(parents=True)
+        self.queue.mkdir()  # root's; 'postfix start' creates what is below it with Postfix' owners
         (self.dir / "data").mkdir()
+        shutil.chown(self.dir / "data", "postfix")  # the master's lock file
         self.smtp_port = free_port(["127.0.0.1"])
         settings = {
             "compatibility_level": "3.6",
@@ -551,7 +553,8 @@ class Postfix:
         self.cleanup_action = CLEANUP.add(f"Postfix ({self.name})", self.stop)
         result = subprocess.run(command, capture_output=True, text=True, timeout=timeout)
         if result.returncode != 0:
-            raise BenchError(f"postfix start failed ({result.returncode}): {result.stdout}{result.stderr}")
+            raise BenchError(f"postfix start failed ({result.returncode}): {result.stdout}{result.stderr}"
+                             f"{self.maillog_tail()}")
         deadline = time.monotonic() + timeout
         while not smtp_greets("127.0.0.1", self.smtp_port):
             if time.monotonic() > deadline:
@@ -559,6 +562,12 @@ class Postfix:
                                  f"{self.dir / 'maillog'}")
             time.sleep(0.2)
         self.master = self.master_pid()
+
+    def maillog_tail(self, lines=8):
+        try:
+            return "\n" + "\n".join((self.dir / "maillog").read_text(errors="replace").splitlines()[-lines:])
+        except OSError:
+            return ""
 
     def master_pid(self):
         try:
@@ -886,7 +895,7 @@ def percentile(values, p):
 
 def failover(args, root, results_dir, receivers, port, case):
     """Primary accepts and never greets, backup healthy; each message injected by its own smtp-source at a steady
-    rate; latency = arrival at the backup minus the moment its smtp-source ended (James/Postfix had accepted it)."""
+    rate; latency = arrival at the backup minus the moment its smtp-source read the 250 to the end of data."""
     servers = [(HUNG_IP, port), (BACKUP_IP, port)]
     timeout_ms = args.failover_timeout * 1000
     if case == "d":
@@ -897,6 +906,7 @@ def failover(args, root, results_dir, receivers, port, case):
         system = make_james(case, root, args, servers, timeouts=timeout_ms, ordered=True, name=f"{case}-failover")
         log(f"fail-over {case}: starting {CASES[case]}")
         system.start()
+    result = None
     try:
         receivers.command("DELAY 0")
         receivers.reset()
@@ -906,19 +916,29 @@ def failover(args, root, results_dir, receivers, port, case):
         threads = []
 
         def one(i):
+            """One smtp-source for one message, verbose: the time it reads the 250 to the end of data is the moment
+            the system under test took responsibility for the message."""
             recipient = f"fo{i}@{DOMAIN}"
-            command = ["smtp-source", "-s", "1", "-m", "1", "-l", str(args.size), "-f", SENDER, "-t", recipient,
-                       "-M", "injector.invalid", f"127.0.0.1:{system.smtp_port}"]
+            command = ["smtp-source", "-v", "-s", "1", "-m", "1", "-l", str(args.size), "-f", SENDER,
+                       "-t", recipient, "-M", "injector.invalid", f"127.0.0.1:{system.smtp_port}"]
             began = time.monotonic_ns()
             process = start_process("smtp-source", command, term_timeout=5, stdout=subprocess.DEVNULL,
-                                    stderr=subprocess.DEVNULL)
-            try:
-                process.wait(60)
-            except subprocess.TimeoutExpired:
-                pass
+                                    stderr=subprocess.PIPE)
+            killer = threading.Timer(60, process.kill)
+            killer.start()
+            accepted, after_dot = None, False
+            for raw in process.stderr:
+                line = raw.decode(errors="replace").rstrip()
+                if line.endswith(": ."):
+                    after_dot = True
+                elif after_dot and "<<< " in line:
+                    if line.split("<<< ", 1)[1].startswith("250") and accepted is None:
+                        accepted = time.monotonic_ns()
+                    after_dot = False
+            killer.cancel()
             stop_process(process, "smtp-source", term_timeout=5)
             with lock:
-                injected[recipient] = (began, time.monotonic_ns(), process.returncode)
+                injected[recipient] = (began, accepted, process.returncode)
 
         cpu0 = system.cpu()
         t0 = time.monotonic_ns()
@@ -954,18 +974,24 @@ def failover(args, root, results_dir, receivers, port, case):
                 first_arrival[recipient] = (nanos, server)
         latencies, steady = [], []
         detection = t0 + timeout_ms * 1_000_000 + 1_000_000_000
-        for recipient, (began, ended, rc) in injected.items():
-            if recipient in first_arrival:
-                latency = (first_arrival[recipient][0] - ended) / 1e6
-                latencies.append(latency)
-                if began >= detection:
-                    steady.append(latency)
+        with open(results_dir / f"latency-failover-{case}.tsv", "w") as table:
+            table.write("recipient\tinjection_start_ms\tinjected_ms\tarrived_ms\tlatency_ms\tserver\n")
+            for recipient, (began, ended, rc) in sorted(injected.items(), key=lambda item: item[1][0]):
+                arrival = first_arrival.get(recipient)
+                latency = (arrival[0] - ended) / 1e6 if arrival and ended else None
+                table.write(f"{recipient}\t{(began - t0) / 1e6:.1f}\t{(ended - t0) / 1e6 if ended else -1:.1f}\t"
+                            f"{(arrival[0] - t0) / 1e6 if arrival else -1:.1f}\t{fmt(latency, 1)}\t"
+                            f"{arrival[1] if arrival else '-'}\n")
+                if latency is not None:
+                    latencies.append(latency)
+                    if began >= detection:
+                        steady.append(latency)
         hung = stats["servers"]["hung"]
         result = {
             "status": status,
             "messages": count,
             "delivered": len(latencies),
-            "injector_failures": sum(1 for v in injected.values() if v[2] != 0),
+            "injector_failures": sum(1 for v in injected.values() if v[2] != 0 or v[1] is None),
             "p50_ms": round(percentile(latencies, 50), 1) if latencies else None,
             "p95_ms": round(percentile(latencies, 95), 1) if latencies else None,
             "max_ms": round(max(latencies), 1) if latencies else None,
@@ -983,6 +1009,8 @@ def failover(args, root, results_dir, receivers, port, case):
         return result
     finally:
         counts, samples = system.problems()
+        if result is not None:
+            result["log_errors"], result["log_samples"] = counts, samples
         keep_log(system, results_dir)
         system.stop()
 
@@ -1060,9 +1088,45 @@ def report(args, results, meta):
             lines.append(f"  {case + ' ' + CASES[case]:<44} {fmt(f['p50_ms']):>8} {fmt(f['p95_ms']):>8} "
                          f"{fmt(f['max_ms']):>8} {fmt(f['steady_p95_ms']):>20} {f['hung_sessions']:>13} "
                          f"{f['delivered']:>5}/{f['messages']}")
-        lines.append(f"  latency: arrival at the backup minus the end of the message's own smtp-source (accepted); "
-                     f"'after detection': messages injected {args.failover_timeout + 1} s or more after the first")
+        lines.append("  latency: arrival at the backup minus the moment the message's own smtp-source (-v) read the 250 "
+                     "to its end of data;")
+        lines.append(f"  'after detection': the messages injected {args.failover_timeout + 1} s or more after the first "
+                     "one (the first timeout has passed)")
         lines.append("")
+    problems = []
+    for case in args.cases:
+        for delay, r in sorted(tp.get(case, {}).items()):
+            notes = []
+            if r.get("status", "ok") != "ok":
+                notes.append(r["status"])
+            for key in ("lost", "duplicates", "bounces"):
+                if r.get(key):
+                    notes.append(f"{key} {r[key]}")
+            if r.get("injector_exit"):
+                notes.append(f"smtp-source exit status {r['injector_exit']}")
+            leftovers = {q: n for q, n in (r.get("queues_after") or {}).items() if n}
+            if leftovers:
+                notes.append(f"still queued after the run {leftovers}")
+            if r.get("error_repository"):
+                notes.append(f"{r['error_repository']} mail in James' error repository")
+            if notes:
+                problems.append(f"{case} at {delay} ms: " + ", ".join(notes))
+        some = next(iter(tp.get(case, {}).values()), None)
+        if some and (some.get("log_errors", {}).get("ERROR") or some.get("log_errors", {}).get("WARN")):
+            counts = some["log_errors"]
+            problems.append(f"{case}: log has {counts['ERROR']} ERROR and {counts['WARN']} WARN lines, e.g. "
+                            + " | ".join(some.get("log_samples", [])[:3]))
+    for case, f in sorted(results.get("failover", {}).items()):
+        if f.get("status") != "ok" or f.get("duplicates") or f.get("bounces") or f.get("injector_failures"):
+            problems.append(f"fail-over {case}: {f['status']}, delivered {f['delivered']}/{f['messages']}, "
+                            f"duplicates {f['duplicates']}, bounces {f['bounces']}, injection failures "
+                            f"{f['injector_failures']}")
+        if f.get("log_errors", {}).get("ERROR"):
+            problems.append(f"fail-over {case}: log has {f['log_errors']['ERROR']} ERROR lines, e.g. "
+                            + " | ".join(f.get("log_samples", [])[:3]))
+    lines.append("Problems seen: " + ("none" if not problems else ""))
+    lines += ["  " + p for p in problems]
+    lines.append("")
     lines.append("Targets (issue 6):")
     for line in targets(args, results):
         lines.append("  " + line)

@@ -848,15 +848,19 @@ def throughput(args, root, results_dir, receivers, port, case, delays):
                 warm = Run(args, receivers, system, case, label + "-warmup", args.warmup, results_dir).execute(False)
                 if warm["status"] != "ok":
                     raise BenchError(f"{label}: warm-up {warm['status']}")
-            log(f"  {label}: {args.messages} messages")
-            result = Run(args, receivers, system, case, label, args.messages, results_dir).execute()
-            if isinstance(system, James):
-                result["queues_after"] = {q: system.queue_size(q) for q in ("spool", "outgoing")}
-                result["error_repository"] = system.repository_size("memory://var/mail/error/")
-            else:
-                result["queues_after"] = {"postfix": system.queued()}
-            results[str(delay)] = result
-            log(f"  {label}: {summary_line(result)}")
+            runs = []
+            for k in range(args.repeat):
+                run_label = label if args.repeat == 1 else f"{label}-{k + 1}"
+                log(f"  {run_label}: {args.messages} messages")
+                result = Run(args, receivers, system, case, run_label, args.messages, results_dir).execute()
+                if isinstance(system, James):
+                    result["queues_after"] = {q: system.queue_size(q) for q in ("spool", "outgoing")}
+                    result["error_repository"] = system.repository_size("memory://var/mail/error/")
+                else:
+                    result["queues_after"] = {"postfix": system.queued()}
+                log(f"  {run_label}: {summary_line(result)}")
+                runs.append(result)
+            results[str(delay)] = median_run(runs)
     finally:
         counts, samples = system.problems()
         for delay in results:
@@ -867,6 +871,21 @@ def throughput(args, root, results_dir, receivers, port, case, delays):
         if dnsmasq:
             dnsmasq.stop()
     return results
+
+
+def median_run(runs):
+    """The run with the median messages/s; lost, duplicates and bounces are added up over all runs."""
+    ok = [r for r in runs if r["status"] == "ok"]
+    chosen = dict(sorted(ok, key=lambda r: r["msgs_per_s"])[len(ok) // 2] if ok else runs[-1])
+    if len(runs) > 1:
+        chosen["runs_msgs_per_s"] = [r["msgs_per_s"] for r in runs]
+        chosen["runs_cpu_s_per_1000"] = [r["cpu_s_per_1000"] for r in runs]
+        for key in ("lost", "duplicates", "bounces"):
+            if key in chosen:
+                chosen[key] = sum(r.get(key, 0) for r in runs)
+        if len(ok) < len(runs):
+            chosen["status"] = "; ".join(r["status"] for r in runs if r["status"] != "ok")
+    return chosen
 
 
 def keep_log(system, results_dir):
@@ -1024,6 +1043,10 @@ def fmt(value, digits=0):
     return f"{value:.{digits}f}"
 
 
+def tp_get(results, case, delay):
+    return results["throughput"].get(case, {}).get(str(delay))
+
+
 def ratio(x, y):
     if not x or not y:
         return None
@@ -1054,11 +1077,19 @@ def report(args, results, meta):
                          f"{fmt(r['cpu_s_per_1000'], 2):>10} {r.get('sessions', '-'):>8}  {shares:<20} "
                          f"{r.get('lost', '-'):>4} {r.get('duplicates', '-'):>4} {r.get('bounces', '-'):>4} "
                          f"{fmt(r['receiver_cpu_s_per_1000'], 2):>8}{status}")
+    if args.repeat > 1:
+        lines.append(f"each row: the median of {args.repeat} runs (msg/s of every run, CPU-s/1000 of every run):")
+        for delay in args.delays:
+            for case in args.cases:
+                r = tp_get(results, case, delay)
+                if r and "runs_msgs_per_s" in r:
+                    lines.append(f"  {delay:>3} ms {case:<4} {r['runs_msgs_per_s']}  {r['runs_cpu_s_per_1000']}")
     lines.append("")
     lines.append("msg/s: N / (last arrival at a receiver - start of smtp-source); for a: until James' spool is empty."
                  " CPU-s/1000: CPU seconds of the system")
     lines.append("under test (James JVM; Postfix master + children) per 1000 messages. recv CPU: the receivers' JVM, "
                  "for the same run (not counted above).")
+    lines.append("a does not deliver (the receivers play no part): its rows at each delay show the run-to-run noise.")
     lines.append("")
     tp = results["throughput"]
 
@@ -1198,6 +1229,8 @@ def parse_args(argv):
     parser.add_argument("--cases", default="a,b,c,d,dmx", help="which of a,b,c,d,dmx (default all)")
     parser.add_argument("--warmup", type=int, help="messages injected before each measured run (default N/5, "
                                                     "at most 1000)")
+    parser.add_argument("--repeat", type=int, default=1, help="measured runs per case and delay; the median is "
+                                                               "reported (default 1)")
     parser.add_argument("--sessions", type=int, default=20, help="smtp-source sessions (default 20)")
     parser.add_argument("--size", type=int, default=1300, help="message body bytes (default 1300)")
     parser.add_argument("--threads", type=int, help="James delivery threads (default 10 x CPUs: what stock uses)")

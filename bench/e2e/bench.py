@@ -389,6 +389,8 @@ class James:
                 raise BenchError(f"James ({self.name}) exited with status {self.process.returncode} while "
                                  f"starting:\n{self.tail()}")
             if smtp_greets("127.0.0.1", self.smtp_port) and self.http_status("/healthcheck") == 200:
+                log_file = self.dir / "logs" / "james.log"
+                self.log_offset = log_file.stat().st_size if log_file.exists() else 0
                 return
             if time.monotonic() > deadline:
                 raise BenchError(f"James ({self.name}) not ready within {timeout} s:\n{self.tail()}")
@@ -435,12 +437,13 @@ class James:
             raise
 
     def problems(self):
-        """Counts the ERROR and WARN lines of James' log, and a few distinct ones."""
+        """Counts the ERROR and WARN lines James logged once started, and keeps a few distinct ones."""
         path = self.dir / "logs" / "james.log"
         counts = {"ERROR": 0, "WARN": 0}
         samples = []
         try:
             with open(path, errors="replace") as f:
+                f.seek(getattr(self, "log_offset", 0))
                 for line in f:
                     for level in counts:
                         if f"[{level}" in line[:40]:
@@ -1058,7 +1061,7 @@ def ratio(x, y):
 def report(args, results, meta):
     lines = []
     lines.append(f"End-to-end delivery benchmark, {meta['date']}, N={args.messages} messages of {args.size} bytes "
-                 f"({args.sessions} injecting sessions, warm-up {args.warmup}), {meta['cpus']} CPUs, "
+                 f"({args.sessions} injecting sessions, warm-up {args.warmup} at 0 ms before each), {meta['cpus']} CPUs, "
                  f"load average at start {meta['load_start']}")
     lines.append(f"receivers: {', '.join(RECEIVER_IPS)} (reply delay per run), James delivery threads "
                  f"{args.threads}, commit {meta['commit']}")
@@ -1147,7 +1150,7 @@ def report(args, results, meta):
         some = next(iter(tp.get(case, {}).values()), None)
         if some and (some.get("log_errors", {}).get("ERROR") or some.get("log_errors", {}).get("WARN")):
             counts = some["log_errors"]
-            problems.append(f"{case}: log has {counts['ERROR']} ERROR and {counts['WARN']} WARN lines, e.g. "
+            problems.append(f"{case}: {counts['ERROR']} ERROR and {counts['WARN']} WARN log lines, e.g. "
                             + " | ".join(some.get("log_samples", [])[:3]))
     for case, f in sorted(results.get("failover", {}).items()):
         if f.get("status") != "ok" or f.get("duplicates") or f.get("bounces") or f.get("injector_failures"):

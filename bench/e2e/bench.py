@@ -828,6 +828,13 @@ def make_postfix(case, root, servers, timeouts=None, name=None):
 # ----------------------------------------------------------------------------------------------------------------
 # Throughput and fail-over runs.
 
+def start_system(system, root):
+    if isinstance(system, Postfix):
+        system.start(root)
+    else:
+        system.start()
+
+
 def throughput(args, root, results_dir, receivers, port, case, delays):
     servers = [(ip, port) for ip in RECEIVER_IPS]
     dnsmasq = None
@@ -835,14 +842,12 @@ def throughput(args, root, results_dir, receivers, port, case, delays):
         system = make_postfix(case, root, servers)
         if case == "dmx":
             dnsmasq = Dnsmasq(root, RECEIVER_IPS)
-        log(f"{case}: starting {CASES[case]}")
-        system.start(root)
     else:
         system = make_james(case, root, args, servers)
-        log(f"{case}: starting {CASES[case]}")
-        system.start()
     results = {}
     try:
+        log(f"{case}: starting {CASES[case]}")
+        start_system(system, root)
         for delay in delays:
             label = f"{case}-{delay}ms"
             if args.warmup:
@@ -924,14 +929,12 @@ def failover(args, root, results_dir, receivers, port, case):
     timeout_ms = args.failover_timeout * 1000
     if case == "d":
         system = make_postfix("d", root, servers, timeout_ms, name="d-failover")
-        log(f"fail-over {case}: starting {CASES[case]}")
-        system.start(root)
     else:
         system = make_james(case, root, args, servers, timeouts=timeout_ms, ordered=True, name=f"{case}-failover")
-        log(f"fail-over {case}: starting {CASES[case]}")
-        system.start()
     result = None
     try:
+        log(f"fail-over {case}: starting {CASES[case]}")
+        start_system(system, root)
         receivers.command("DELAY 0")
         receivers.reset()
         count, rate = args.failover_messages, args.failover_rate

@@ -9,7 +9,9 @@
  *     LISTEN name ip port delayMs smtp|hung   a server: "smtp" answers, "hung" accepts TCP and never says a word
  *     DELAY ms                                 the reply delay of every "smtp" server
  *     RESET                                    forget every count and arrival
- *     STATS                                    one JSON line: totals, last arrival, per server counts
+ *     STATS                                    one JSON line: totals, last arrival, per server counts (sessions:
+ *                                              accepted since RESET; sessionsUsed: sessions that carried a message
+ *                                              since RESET, those opened before included)
  *     DUMP path                                writes every arrival as a TSV line: server, nanoTime, Message-ID,
  *                                              first recipient, 1 when the sender was <> (a bounce)
  *     CLOCK                                    System.nanoTime() (CLOCK_MONOTONIC, as Python's time.monotonic_ns())
@@ -59,6 +61,8 @@ public final class Receiver {
     private static final Set<String> DISTINCT_IDS = ConcurrentHashMap.newKeySet();
     private static final AtomicLong LAST_ARRIVAL = new AtomicLong();
     private static final AtomicLong QUEUE_IDS = new AtomicLong();
+    /** Incremented by RESET: a session counts as used once per epoch, when it carries its first message in it. */
+    private static final AtomicLong EPOCH = new AtomicLong();
 
     record Arrival(String server, long nanos, String messageId, String recipient, boolean bounce) {
     }
@@ -71,6 +75,7 @@ public final class Receiver {
         final AtomicLong messages = new AtomicLong();
         final AtomicLong bounces = new AtomicLong();
         final AtomicLong sessions = new AtomicLong();
+        final AtomicLong sessionsUsed = new AtomicLong();
         final AtomicLong open = new AtomicLong();
         final AtomicLong maxOpen = new AtomicLong();
 
@@ -87,6 +92,7 @@ public final class Receiver {
             messages.set(0);
             bounces.set(0);
             sessions.set(0);
+            sessionsUsed.set(0);
             maxOpen.set(open.get());
         }
     }
@@ -140,6 +146,7 @@ public final class Receiver {
                 }
                 return "OK";
             case "RESET":
+                EPOCH.incrementAndGet();
                 ARRIVALS.clear();
                 DISTINCT_IDS.clear();
                 LAST_ARRIVAL.set(0);
@@ -171,6 +178,7 @@ public final class Receiver {
             servers.append('"').append(server.name).append("\":{\"messages\":").append(server.messages.get())
                 .append(",\"bounces\":").append(server.bounces.get())
                 .append(",\"sessions\":").append(server.sessions.get())
+                .append(",\"sessionsUsed\":").append(server.sessionsUsed.get())
                 .append(",\"open\":").append(server.open.get())
                 .append(",\"maxOpen\":").append(server.maxOpen.get())
                 .append(",\"delayMs\":").append(server.delayNanos / 1_000_000L)
@@ -248,6 +256,7 @@ public final class Receiver {
         private int start;
         private int end;
         private long readAt;
+        private long epoch = -1;
 
         private String sender;
         private String recipient;
@@ -482,6 +491,11 @@ public final class Receiver {
             long now = readAt;
             boolean bounce = sender == null || sender.isEmpty();
             String id = messageId();
+            long current = EPOCH.get();
+            if (epoch != current) {
+                epoch = current;
+                server.sessionsUsed.incrementAndGet();
+            }
             if (bounce) {
                 server.bounces.incrementAndGet();
             } else {

@@ -877,8 +877,8 @@ def throughput(args, root, results_dir, receivers, port, case, delays):
         for delay in results:
             results[delay]["log_errors"] = counts
             results[delay]["log_samples"] = samples
-        keep_log(system, results_dir)
         system.stop()
+        keep_log(system, results_dir)  # with the shutdown
         if dnsmasq:
             dnsmasq.stop()
     return results
@@ -1039,8 +1039,8 @@ def failover(args, root, results_dir, receivers, port, case):
         counts, samples = system.problems()
         if result is not None:
             result["log_errors"], result["log_samples"] = counts, samples
-        keep_log(system, results_dir)
         system.stop()
+        keep_log(system, results_dir)
 
 
 # ----------------------------------------------------------------------------------------------------------------

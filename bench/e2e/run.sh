@@ -4,8 +4,8 @@
 # reply; then a fail-over run with a primary that never greets. Prints a table and writes
 # bench/e2e/target/<date>/report.txt (+ results.json, logs).
 #
-#   bench/e2e/run.sh                 N=5000 per run, delays 0,20 ms (about 15-25 minutes on 2 cores)
-#   bench/e2e/run.sh --quick         N=500, a 40-message fail-over run (about 6-10 minutes)
+#   bench/e2e/run.sh                 N=5000 per run, delays 0,20 ms (about 15 minutes on 2 cores)
+#   bench/e2e/run.sh --quick         N=500, a 40-message fail-over run (about 5 minutes)
 #   bench/e2e/run.sh --help          every option (--messages, --delays, --cases, --no-failover, ...)
 #
 # It installs what is missing (Debian: postfix for smtp-source and the Postfix cases, without configuring or
@@ -23,7 +23,7 @@ fail() {
 
 case "${1:-}" in
     -h | --help)
-        sed -n '2,16p' "$0" | cut -c3-
+        sed -n '2,15p' "$0" | cut -c3-
         echo
         exec python3 bench/e2e/bench.py --help
         ;;

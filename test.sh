@@ -39,4 +39,13 @@ if [ "${#missing[@]}" -gt 0 ]; then
     [ -x /usr/sbin/dnsmasq ] || fail "dnsmasq-base is installed but /usr/sbin/dnsmasq is missing"
 fi
 
+# The end-to-end benchmark (bench/e2e) is not run here, it measures time; its three pieces must still parse.
+bash -n bench/e2e/run.sh
+if command -v python3 >/dev/null 2>&1; then
+    python3 -c 'import ast, sys; ast.parse(open(sys.argv[1]).read(), sys.argv[1])' bench/e2e/bench.py
+fi
+receiver_classes=$(mktemp -d)
+javac -d "$receiver_classes" bench/e2e/Receiver.java
+rm -rf "$receiver_classes"
+
 exec mvn -B -ntp verify "$@"

@@ -67,7 +67,10 @@ final class SmtpChannel {
             channel = new SmtpChannel(plain, peer, serverName, settings);
         } catch (IOException e) {
             closeQuietly(plain);
-            throw new SmtpSessionException(Stage.CONNECT, peer + ": " + connectFailure(e, settings), e);
+            String message = peer + ": " + connectFailure(e, settings);
+            throw e instanceof SocketTimeoutException
+                ? SmtpSessionException.timedOut(Stage.CONNECT, message, e)
+                : new SmtpSessionException(Stage.CONNECT, message, e);
         }
         if (settings.implicitTls()) {
             channel.startTls(Stage.CONNECT);
@@ -276,7 +279,10 @@ final class SmtpChannel {
     private SmtpSessionException failure(Stage stage, Operation operation, IOException e, boolean expired,
                                          Duration timeout) {
         abort();
-        return new SmtpSessionException(stage, peer + ": " + describeFailure(stage, operation, e, expired, timeout), e);
+        String message = peer + ": " + describeFailure(stage, operation, e, expired, timeout);
+        return expired || e instanceof SocketTimeoutException
+            ? SmtpSessionException.timedOut(stage, message, e)
+            : new SmtpSessionException(stage, message, e);
     }
 
     private static String describeFailure(Stage stage, Operation operation, IOException e, boolean expired,

@@ -14,7 +14,8 @@ import java.util.Optional;
  * @param mailReply         the reply to MAIL FROM
  * @param recipientReplies  address to reply to its RCPT TO, in envelope order; empty when MAIL FROM was rejected. When
  *                          the server answered 421 (closing) the recipients it did not answer get that 421.
- * @param dataReply         the reply to the DATA command; empty when DATA was not sent (no recipient accepted)
+ * @param dataReply         the reply to the DATA command; empty when MAIL FROM was rejected, or when DATA was not sent
+ *                          (no recipient accepted, without PIPELINING)
  * @param messageReply      the reply after the final "."; empty when the message was not sent
  */
 public record TransactionResult(SmtpReply mailReply, Map<String, SmtpReply> recipientReplies,

@@ -54,6 +54,7 @@ public final class ReceivingSmtpServer implements AutoCloseable {
     private long storedBytes;
     private int connectionCount;
     private int transactionCount;
+    private int replyBatchCount;
 
     private ReceivingSmtpServer(InetAddress bindAddress, int port) {
         this.bindAddress = bindAddress;
@@ -174,6 +175,7 @@ public final class ReceivingSmtpServer implements AutoCloseable {
             storedBytes = 0;
             connectionCount = 0;
             transactionCount = 0;
+            replyBatchCount = 0;
         }
     }
 
@@ -207,6 +209,26 @@ public final class ReceivingSmtpServer implements AutoCloseable {
         }
     }
 
+    /**
+     * Groups of replies sent, on all connections: the server answers when no more input is waiting, so each group is
+     * one round trip for the client (a pipelined group of commands gets its replies in one group).
+     */
+    public int replyBatchCount() {
+        synchronized (lock) {
+            return replyBatchCount;
+        }
+    }
+
+    /** Closes every open connection without a word, as a server does on its idle timeout; keeps listening. */
+    public void closeConnections() {
+        List<ServerSession> open;
+        synchronized (lock) {
+            open = List.copyOf(sessions);
+        }
+        open.forEach(ServerSession::close);
+        open.forEach(session -> join(session.thread()));
+    }
+
     /** Command lines received on all connections, oldest first (AUTH exchanges included). */
     public List<Command> commands() {
         synchronized (lock) {
@@ -230,6 +252,12 @@ public final class ReceivingSmtpServer implements AutoCloseable {
                 commands.removeFirst();
             }
             commands.addLast(new Command(line, pipelined));
+        }
+    }
+
+    void recordReplyBatch() {
+        synchronized (lock) {
+            replyBatchCount++;
         }
     }
 

@@ -431,6 +431,10 @@ final class ServerSession implements Runnable {
     }
 
     private void flush() throws IOException {
+        if (unflushed) {
+            // Counted before it leaves: a client that got the replies finds them counted.
+            server.recordReplyBatch();
+        }
         out.flush();
         unflushed = false;
     }

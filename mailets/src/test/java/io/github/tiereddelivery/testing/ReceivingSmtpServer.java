@@ -55,6 +55,7 @@ public final class ReceivingSmtpServer implements AutoCloseable {
     private int connectionCount;
     private int transactionCount;
     private int replyBatchCount;
+    private int mostOpenConnections;
 
     private ReceivingSmtpServer(InetAddress bindAddress, int port) {
         this.bindAddress = bindAddress;
@@ -176,6 +177,7 @@ public final class ReceivingSmtpServer implements AutoCloseable {
             connectionCount = 0;
             transactionCount = 0;
             replyBatchCount = 0;
+            mostOpenConnections = sessions.size();
         }
     }
 
@@ -190,6 +192,13 @@ public final class ReceivingSmtpServer implements AutoCloseable {
     public int openConnectionCount() {
         synchronized (lock) {
             return sessions.size();
+        }
+    }
+
+    /** The most connections that were open at the same time since start (or {@link #clear()}). */
+    public int mostOpenConnections() {
+        synchronized (lock) {
+            return mostOpenConnections;
         }
     }
 
@@ -303,6 +312,7 @@ public final class ReceivingSmtpServer implements AutoCloseable {
                 connectionCount++;
                 ServerSession session = new ServerSession(this, client);
                 sessions.add(session);
+                mostOpenConnections = Math.max(mostOpenConnections, sessions.size());
                 Thread thread = new Thread(session, "smtp-server-" + this + "-connection-" + connectionCount);
                 thread.setDaemon(true);
                 session.start(thread);

@@ -66,10 +66,18 @@ public class MailDelivrerToServer {
             return localFailure(mail, recipients, server, e);
         }
         if (lease.isEmpty()) {
-            return busy(server, recipients);
+            return busy(server, recipients, "all its sessions stayed in use");
         }
         try (Lease session = lease.get()) {
-            return attempt(mail, recipients, server, plan, ownName, session);
+            if (session.failedWhileWaiting()) {
+                // The sessions this message waited for failed: not one more attempt at a failing server's pace.
+                return busy(server, recipients, "its sessions failed while this mail waited for one");
+            }
+            AttemptResult result = attempt(mail, recipients, server, plan, ownName, session);
+            if (result.condition() == ServerCondition.FAILED) {
+                session.failed();
+            }
+            return result;
         }
     }
 
@@ -137,11 +145,14 @@ public class MailDelivrerToServer {
         return failure.stage() == Stage.RSET || failure.stage() == Stage.MAIL && !failure.timedOut();
     }
 
-    /** Every connection to the server stayed in use for the busy wait: the next server takes the mail. */
-    private AttemptResult busy(Server server, List<MailAddress> recipients) {
-        RecipientStatus status = RecipientStatus.of("4.4.5", server.describe() + ": busy, "
-            + pool.limits().maxConnectionsPerServer() + " sessions in progress for more than "
-            + pool.limits().busyWait().toMillis() + " ms (maxConnectionsPerServer)");
+    /**
+     * The server has all its sessions ({@code maxConnectionsPerServer}) in use: the mail does not wait for it beyond the
+     * busy wait, and the next server takes it. The server is not judged: it may only be slow.
+     */
+    private AttemptResult busy(Server server, List<MailAddress> recipients, String why) {
+        RecipientStatus status = RecipientStatus.of("4.4.5", server.describe() + ": busy, " + why + " ("
+            + pool.limits().maxConnectionsPerServer() + " sessions at most, waited up to "
+            + pool.limits().busyWait().toMillis() + " ms)");
         LOGGER.debug("{}", status.diagnostic());
         return AttemptResult.same(server, recipients, new RecipientResult(Verdict.SERVER_FAILED, status), ServerCondition.NOT_ASSESSED);
     }

@@ -46,7 +46,7 @@ public final class ConnectionPool implements AutoCloseable {
     }
 
     /** Counters for metrics and tests. */
-    public record Statistics(long opened, long reused, int idle, int inUse) {
+    public record Statistics(long opened, long reused, int idle, int inUse, int waiting) {
     }
 
     private static final Duration MIN_REAP_INTERVAL = Duration.ofMillis(50);
@@ -97,6 +97,7 @@ public final class ConnectionPool implements AutoCloseable {
         try {
             ServerConnections server = servers.computeIfAbsent(key.address(), address -> new ServerConnections());
             long remaining = limits.busyWait().toNanos();
+            long failedBefore = server.failedSessions;
             server.waiting++;
             try {
                 while (server.inUse >= limits.maxConnectionsPerServer()) {
@@ -106,7 +107,7 @@ public final class ConnectionPool implements AutoCloseable {
                     remaining = server.released.awaitNanos(remaining);
                 }
                 server.inUse++;
-                return Optional.of(new Lease(this, key));
+                return Optional.of(new Lease(this, key, server.failedSessions > failedBefore));
             } finally {
                 server.waiting--;
                 forgetIfUnused(key.address(), server);
@@ -163,7 +164,8 @@ public final class ConnectionPool implements AutoCloseable {
         try {
             int idle = servers.values().stream().mapToInt(server -> server.idle.size()).sum();
             int inUse = servers.values().stream().mapToInt(server -> server.inUse).sum();
-            return new Statistics(opened.get(), reused.get(), idle, inUse);
+            int waiting = servers.values().stream().mapToInt(server -> server.waiting).sum();
+            return new Statistics(opened.get(), reused.get(), idle, inUse, waiting);
         } finally {
             lock.unlock();
         }
@@ -217,13 +219,17 @@ public final class ConnectionPool implements AutoCloseable {
 
     /**
      * The lease ends. Its connection, if it has one, is kept when {@code reusable} and within the limits, else closed.
+     * A {@code failed} session is counted before anyone waiting is told, so that they learn it.
      */
-    void release(ConnectionKey key, Optional<PooledConnection> connection, boolean reusable) {
+    void release(ConnectionKey key, Optional<PooledConnection> connection, boolean reusable, boolean failed) {
         boolean keep = false;
         lock.lock();
         try {
             ServerConnections server = servers.get(key.address());
             server.inUse--;
+            if (failed) {
+                server.failedSessions++;
+            }
             if (connection.isPresent() && reusable && !closed && limits.keepsConnections()
                     && connection.get().carried() < limits.maxMessagesPerConnection()) {
                 connection.get().idleFrom(nanoTime.getAsLong());
@@ -276,7 +282,10 @@ public final class ConnectionPool implements AutoCloseable {
         private final Deque<PooledConnection> idle = new ArrayDeque<>();
         private int inUse;
         private int waiting;
+        /** Leases that ended with a failed session; only ever compared with an earlier value. */
+        private long failedSessions;
 
+        /** Nothing to remember: forgetting the failure count too is fine, as nobody waits. */
         boolean unused() {
             return inUse == 0 && waiting == 0 && idle.isEmpty();
         }

@@ -12,17 +12,28 @@ import io.github.tiereddelivery.smtp.SmtpSessionException;
 public final class Lease implements AutoCloseable {
     private final ConnectionPool pool;
     private final ConnectionKey key;
+    private final boolean failedWhileWaiting;
     private Optional<PooledConnection> current = Optional.empty();
     private boolean reused;
+    private boolean failed;
     private boolean closed;
 
-    Lease(ConnectionPool pool, ConnectionKey key) {
+    Lease(ConnectionPool pool, ConnectionKey key, boolean failedWhileWaiting) {
         this.pool = pool;
         this.key = key;
+        this.failedWhileWaiting = failedWhileWaiting;
     }
 
     public ConnectionKey key() {
         return key;
+    }
+
+    /**
+     * Whether the message waited for a session with this server and meanwhile sessions of others {@link #failed()}:
+     * the server is failing, and the health memory may not know yet.
+     */
+    public boolean failedWhileWaiting() {
+        return failedWhileWaiting;
     }
 
     /**
@@ -46,6 +57,11 @@ public final class Lease implements AutoCloseable {
         return reused;
     }
 
+    /** The session with the server failed (connection, timeout, 421): messages waiting for this server learn it. */
+    public void failed() {
+        failed = true;
+    }
+
     /** The connection cannot be trusted any more: closed now; the next {@link #connection()} opens a new one. */
     public void discard() {
         current.ifPresent(PooledConnection::close);
@@ -63,7 +79,7 @@ public final class Lease implements AutoCloseable {
             return;
         }
         closed = true;
-        pool.release(key, current, current.map(connection -> connection.connection().isUsable()).orElse(false));
+        pool.release(key, current, current.map(connection -> connection.connection().isUsable()).orElse(false), failed);
         current = Optional.empty();
     }
 

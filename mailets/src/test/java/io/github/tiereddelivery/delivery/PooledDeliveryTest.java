@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import org.apache.james.core.MailAddress;
@@ -48,7 +50,18 @@ class PooledDeliveryTest {
     @BeforeEach
     void setUp() throws Exception {
         server = ReceivingSmtpServer.start("127.0.0.2", 0);
-        pool = ConnectionPool.create(new PoolLimits(2, 100, Duration.ofSeconds(30), Duration.ofMillis(100)));
+        target = Server.of("mx.acme.test", server.address(), server.port(), 10, 1);
+        plan = new RoutePlan(new DeliveryTarget.DomainMx("acme.test"), RoutePlanner.tiers(List.of(target)),
+            Balancing.RANDOM, Optional.empty(), Optional.empty());
+        pool(Duration.ofMillis(100));
+    }
+
+    /** Two sessions per server, each message waiting at most {@code busyWait} for one. */
+    private void pool(Duration busyWait) throws Exception {
+        if (pool != null) {
+            pool.close();
+        }
+        pool = ConnectionPool.create(new PoolLimits(2, 100, Duration.ofSeconds(30), busyWait));
         DeliveryConfiguration configuration = DeliveryConfiguration.from(FakeMailetConfig.builder()
             .mailetName("TieredRemoteDelivery")
             .setProperty("timeout", String.valueOf(TIMEOUT.toMillis()))
@@ -56,9 +69,11 @@ class PooledDeliveryTest {
             .build());
         delivrer = new MailDelivrerToServer(configuration, () -> OWN_NAME, FakeMailContext.defaultContext(),
             Optional.empty(), pool);
-        target = Server.of("mx.acme.test", server.address(), server.port(), 10, 1);
-        plan = new RoutePlan(new DeliveryTarget.DomainMx("acme.test"), RoutePlanner.tiers(List.of(target)),
-            Balancing.RANDOM, Optional.empty(), Optional.empty());
+    }
+
+    private ConnectionKey someKey() {
+        return new ConnectionKey(server.socketAddress(), "mx.acme.test",
+            SmtpClientSettings.builder().heloName("other.sender.test").build());
     }
 
     @AfterEach
@@ -182,9 +197,7 @@ class PooledDeliveryTest {
 
     @Test
     void aServerWithAllItsSessionsInUseIsBusyAndNotJudged() throws Exception {
-        ConnectionKey someKey = new ConnectionKey(server.socketAddress(), "mx.acme.test",
-            SmtpClientSettings.builder().heloName("other.sender.test").build());
-        try (Lease first = pool.lease(someKey).orElseThrow(); Lease second = pool.lease(someKey).orElseThrow()) {
+        try (Lease first = pool.lease(someKey()).orElseThrow(); Lease second = pool.lease(someKey()).orElseThrow()) {
 
             AttemptResult attempt = attempt("bob@acme.test");
 
@@ -194,6 +207,55 @@ class PooledDeliveryTest {
                 .satisfies(result -> assertThat(result.status().status()).isEqualTo("4.4.5"));
         }
         assertThat(server.connectionCount()).isZero();
+    }
+
+    @Test
+    void aMessageThatWaitedForSessionsThatFailedMovesOnWithoutConnecting() throws Exception {
+        pool(Duration.ofSeconds(20));
+        Lease first = pool.lease(someKey()).orElseThrow();
+        try (Lease second = pool.lease(someKey()).orElseThrow()) {
+            CompletableFuture<AttemptResult> waiting = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return attempt("bob@acme.test");
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            while (pool.statistics().waiting() == 0) {
+                Thread.sleep(10);
+            }
+
+            first.failed();
+            first.close();
+
+            AttemptResult attempt = waiting.get(10, TimeUnit.SECONDS);
+            assertThat(attempt.condition()).isEqualTo(ServerCondition.NOT_ASSESSED);
+            assertThat(attempt.results().get(new MailAddress("bob@acme.test")).status().status()).isEqualTo("4.4.5");
+        }
+        assertThat(server.connectionCount()).isZero();
+    }
+
+    @Test
+    void aMessageThatWaitedForSessionsThatSucceededGetsItsTurn() throws Exception {
+        pool(Duration.ofSeconds(20));
+        Lease first = pool.lease(someKey()).orElseThrow();
+        try (Lease second = pool.lease(someKey()).orElseThrow()) {
+            CompletableFuture<AttemptResult> waiting = CompletableFuture.supplyAsync(() -> {
+                try {
+                    return attempt("bob@acme.test");
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            while (pool.statistics().waiting() == 0) {
+                Thread.sleep(10);
+            }
+
+            first.close();
+
+            AttemptResult attempt = waiting.get(10, TimeUnit.SECONDS);
+            assertThat(verdict(attempt, "bob@acme.test")).isEqualTo(Verdict.DELIVERED);
+        }
     }
 
     @Test

@@ -106,7 +106,7 @@ class ConnectionPoolTest {
         assertThat(third).isTrue();
         assertThat(server.connectionCount()).isEqualTo(1);
         assertThat(server.messageCount()).isEqualTo(3);
-        assertThat(pool.statistics()).isEqualTo(new ConnectionPool.Statistics(1, 2, 1, 0));
+        assertThat(pool.statistics()).isEqualTo(new ConnectionPool.Statistics(1, 2, 1, 0, 0));
     }
 
     @Test
@@ -393,7 +393,7 @@ class ConnectionPoolTest {
 
         server.awaitOpenConnections(0, Duration.ofSeconds(5));
         assertThat(server.commandLines()).filteredOn("QUIT"::equals).hasSize(2);
-        assertThat(pool.statistics()).isEqualTo(new ConnectionPool.Statistics(2, 1, 0, 0));
+        assertThat(pool.statistics()).isEqualTo(new ConnectionPool.Statistics(2, 1, 0, 0, 0));
     }
 
     @Test
@@ -404,7 +404,7 @@ class ConnectionPoolTest {
 
         pool.closeIdleExpired();
 
-        assertThat(pool.statistics()).isEqualTo(new ConnectionPool.Statistics(1, 0, 0, 0));
+        assertThat(pool.statistics()).isEqualTo(new ConnectionPool.Statistics(1, 0, 0, 0, 0));
         assertThat(pool.serverCount()).isZero();
     }
 }

@@ -124,6 +124,22 @@ class PooledDeliveryTest {
     }
 
     @Test
+    void withChunkingTooAReusedConnectionTheServerClosedIsReplacedAndEveryRecipientGetsItsVerdict() throws Exception {
+        server.behave(Behaviour.builder().ehloCapabilities("PIPELINING", "CHUNKING", "8BITMIME")
+            .rcptReply(address -> address.startsWith("gone") ? "550 5.1.1 unknown" : "250 2.1.5 OK").build());
+        attempt("bob@acme.test");
+        server.closeConnections();
+
+        AttemptResult attempt = attempt("bob@acme.test", "gone@acme.test");
+
+        assertThat(verdict(attempt, "bob@acme.test")).isEqualTo(Verdict.DELIVERED);
+        assertThat(verdict(attempt, "gone@acme.test")).isEqualTo(Verdict.REJECTED);
+        assertThat(attempt.condition()).isEqualTo(ServerCondition.RESPONDED);
+        assertThat(server.connectionCount()).isEqualTo(2);
+        assertThat(server.commandLines()).anyMatch(command -> command.startsWith("BDAT"));
+    }
+
+    @Test
     void aFailingRsetOnAReusedConnectionSendsTheMessageOnANewOneWithoutBlamingTheServer() throws Exception {
         server.behave(Behaviour.builder().rcptReply("550 5.1.1 unknown").build());
         attempt("gone@acme.test");

@@ -21,6 +21,7 @@ import io.github.tiereddelivery.delivery.Balancer;
 import io.github.tiereddelivery.delivery.Candidate;
 import io.github.tiereddelivery.delivery.DeliveryTarget;
 import io.github.tiereddelivery.delivery.Resolution;
+import io.github.tiereddelivery.delivery.RoutePlan;
 import io.github.tiereddelivery.delivery.RoutePlanner;
 import io.github.tiereddelivery.delivery.Router;
 import io.github.tiereddelivery.delivery.ServerHealth;
@@ -48,6 +49,8 @@ public class ServerSelectionBenchmark {
     private ServerSelector selector;
     private MailAddress[] domain;
     private MailAddress[] suffix;
+    private DeliveryTarget[] targets;
+    private RoutePlan[] plans;
 
     @Setup
     public void setUp() {
@@ -67,6 +70,12 @@ public class ServerSelectionBenchmark {
             // The DNS answers are in the cache, as for any route used within their TTL.
             candidates(recipient);
         }
+        targets = new DeliveryTarget[RoutesFixture.RECIPIENTS];
+        plans = new RoutePlan[RoutesFixture.RECIPIENTS];
+        for (int i = 0; i < RoutesFixture.RECIPIENTS; i++) {
+            targets[i] = router.targetFor(domain[i]);
+            plans[i] = ((Resolution.Planned) planner.plan(targets[i])).plan();
+        }
     }
 
     private List<Candidate> candidates(MailAddress recipient) {
@@ -85,5 +94,21 @@ public class ServerSelectionBenchmark {
     @Benchmark
     public List<Candidate> suffixRouteOfAHostNameInTheDnsCache(Cursor cursor) {
         return candidates(suffix[cursor.next()]);
+    }
+
+    /** The three steps of {@link #domainRouteOfIpLiterals}, one at a time. */
+    @Benchmark
+    public DeliveryTarget stepOneTheRoute(Cursor cursor) {
+        return router.targetFor(domain[cursor.next()]);
+    }
+
+    @Benchmark
+    public Resolution stepTwoTheTiers(Cursor cursor) {
+        return planner.plan(targets[cursor.next()]);
+    }
+
+    @Benchmark
+    public List<Candidate> stepThreeTheOrder(Cursor cursor) {
+        return selector.candidates(plans[cursor.next()]);
     }
 }

@@ -76,12 +76,12 @@ public class RoutePlanner {
     private Resolution plan(DeliveryTarget.Routed target) {
         Route route = target.route();
         Optional<Credentials> routeCredentials = credentials.apply(route);
-        if (!onlyIpLiterals(route)) {
-            return plan(target, routeCredentials);
-        }
         LiteralPlan cached = literalPlans.getIfPresent(route);
         if (cached != null && cached.target().equals(target) && cached.credentials().equals(routeCredentials)) {
             return cached.resolution();
+        }
+        if (!onlyIpLiterals(route)) {
+            return plan(target, routeCredentials);
         }
         Resolution resolution = plan(target, routeCredentials);
         literalPlans.put(route, new LiteralPlan(target, routeCredentials, resolution));

@@ -267,4 +267,42 @@ class DnsResolverTest {
 
         assertThat(server.questions).as("one A and one AAAA question").hasValue(2);
     }
+
+    @Test
+    void anAnswerIsAskedForAgainOnceItsTtlHasPassed() throws Exception {
+        ScriptedResolver server = new ScriptedResolver()
+            .answer("short.test.", Type.MX, Rcode.NOERROR, mx("short.test.", 10, "mx.short.test.", 1));
+        DnsResolver resolver = new DnsResolver(server);
+        resolver.mx("short.test");
+        assertThat(server.questions).hasValue(1);
+
+        // dnsjava counts TTLs in whole seconds: two seconds are past any one-second TTL.
+        Thread.sleep(2100);
+        resolver.mx("short.test");
+
+        assertThat(server.questions).hasValue(2);
+    }
+
+    @Test
+    void aTemporaryFailureIsAskedAgainAtOnce() throws Exception {
+        ScriptedResolver server = new ScriptedResolver().answer("flaky.test.", Type.MX, Rcode.SERVFAIL);
+        DnsResolver resolver = new DnsResolver(server);
+
+        for (int i = 0; i < 2; i++) {
+            assertThatThrownBy(() -> resolver.mx("flaky.test")).isInstanceOf(TemporaryDnsFailure.class);
+        }
+
+        assertThat(server.questions).hasValue(2);
+    }
+
+    @Test
+    void aNegativeAnswerWithoutSoaIsNotKept() throws Exception {
+        ScriptedResolver server = new ScriptedResolver().answer("ghost.test.", Type.A, Rcode.NXDOMAIN);
+        DnsResolver resolver = new DnsResolver(server);
+
+        resolver.addresses("ghost.test");
+        resolver.addresses("ghost.test");
+
+        assertThat(server.questions).hasValue(2);
+    }
 }

@@ -10,7 +10,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.function.Function;
-import java.util.stream.Collectors;
 
 import com.google.common.cache.Cache;
 import com.google.common.cache.CacheBuilder;
@@ -201,13 +200,20 @@ public class RoutePlanner {
 
     /** Group by preference, lowest first; the same address and port named twice is one server, at its best preference. */
     static List<Tier> tiers(List<Server> servers) {
+        if (servers.size() == 1) {
+            // The usual route of one host with one address: made for every message of a host-name route.
+            return List.of(new Tier(servers.get(0).preference(), servers));
+        }
         Map<InetSocketAddress, Server> unique = new LinkedHashMap<>();
         servers.forEach(server -> unique.merge(server.address(), server,
             (first, second) -> second.preference() < first.preference() ? second : first));
-        Map<Integer, List<Server>> byPreference = unique.values().stream()
-            .collect(Collectors.groupingBy(Server::preference, TreeMap::new, Collectors.toList()));
-        return byPreference.entrySet().stream()
-            .map(entry -> new Tier(entry.getKey(), entry.getValue().stream().sorted(STABLE_ORDER).collect(Collectors.toList())))
-            .collect(Collectors.toList());
+        Map<Integer, List<Server>> byPreference = new TreeMap<>();
+        unique.values().forEach(server -> byPreference.computeIfAbsent(server.preference(), any -> new ArrayList<>()).add(server));
+        List<Tier> tiers = new ArrayList<>(byPreference.size());
+        byPreference.forEach((preference, tier) -> {
+            tier.sort(STABLE_ORDER);
+            tiers.add(new Tier(preference, tier));
+        });
+        return tiers;
     }
 }

@@ -28,17 +28,26 @@ import com.google.common.collect.ImmutableSet;
 import com.google.common.net.HostAndPort;
 import com.google.common.net.InetAddresses;
 
+import io.github.tiereddelivery.pool.PoolLimits;
 import reactor.core.scheduler.Schedulers;
 
 /**
  * The parameters of {@code TieredRemoteDelivery}: every parameter of stock RemoteDelivery with its name, meaning and
- * default, plus {@code routes}, {@code dnsServers} and {@code defaultPort}. Unlike stock, a value that does not parse
+ * default, plus {@code routes}, {@code dnsServers} and {@code defaultPort} (SPEC), {@code trustStore} and the
+ * connection pool's {@code maxConnectionsPerServer}, {@code maxMessagesPerConnection}, {@code connectionIdleTime}. Unlike stock, a value that does not parse
  * stops James with a message naming it instead of silently falling back to a default.
  */
 public class DeliveryConfiguration {
     private static final Logger LOGGER = LoggerFactory.getLogger(DeliveryConfiguration.class);
 
     public static final String DEFAULT_ROUTES = "file://conf/delivery-routes.xml";
+    /** Postfix's smtp_connection_reuse_count_limit is unlimited by default; 100 spreads long runs over new sessions. */
+    static final int DEFAULT_MAX_MESSAGES_PER_CONNECTION = 100;
+    /** Shorter than any server's idle timeout (RFC 5321 4.5.3.2.7 asks for 5 min), longer than gaps in a mail flow. */
+    static final int DEFAULT_CONNECTION_IDLE_MILLIS = 5000;
+    static final int MAX_CONNECTION_IDLE_MILLIS = 300_000;
+    /** How long a message waits for a server whose connections are all in use before that server counts as busy. */
+    static final Duration BUSY_WAIT = Duration.ofSeconds(1);
     private static final int SMTP_PORT = 25;
     private static final int SMTPS_PORT = 465;
     /** What stock RemoteDelivery really runs on, whatever deliveryThreads says: Reactor's bounded elastic pool. */
@@ -52,7 +61,7 @@ public class DeliveryConfiguration {
         "bounceProcessor", "onSuccess", "timeout", "connectiontimeout", "connectionTimeout", "startTLS", "sslEnable",
         "verifyServerIdentity", "heloName", "gateway", "gatewayPort", "gatewayUsername", "gatewayusername",
         "gatewayPassword", "loadBalancing", "debug", "usePriority", "bind", "routes", "dnsServers", "defaultPort",
-        "trustStore", "trustStorePassword",
+        "trustStore", "trustStorePassword", "maxConnectionsPerServer", "maxMessagesPerConnection", "connectionIdleTime",
         // handled by James' mailet container for every mailet
         "onMailetException", "onMatchException");
 
@@ -83,6 +92,7 @@ public class DeliveryConfiguration {
     private final int defaultPort;
     private final Optional<String> trustStore;
     private final Optional<String> trustStorePassword;
+    private final PoolLimits poolLimits;
 
     public static DeliveryConfiguration from(MailetConfig config) throws MessagingException {
         return new DeliveryConfiguration(new ParameterReader(config), config);
@@ -128,6 +138,13 @@ public class DeliveryConfiguration {
         defaultPort = parameters.integer("defaultPort", sslEnable ? SMTPS_PORT : SMTP_PORT, 1, 65535, "TCP port");
         trustStore = parameters.string("trustStore");
         trustStorePassword = parameters.string("trustStorePassword");
+        poolLimits = new PoolLimits(
+            // Half the threads: a hung server holds at most half of them, the other servers keep the rest.
+            parameters.integer("maxConnectionsPerServer", Math.max(1, deliveryThreads / 2), 1, 1000, "connections"),
+            parameters.integer("maxMessagesPerConnection", DEFAULT_MAX_MESSAGES_PER_CONNECTION, 1, 1_000_000, "messages"),
+            Duration.ofMillis(parameters.integer("connectionIdleTime", DEFAULT_CONNECTION_IDLE_MILLIS, 0,
+                MAX_CONNECTION_IDLE_MILLIS, "milliseconds; 0 = a new connection for every message")),
+            BUSY_WAIT);
         warnAboutUnusedGatewayParameters();
         warnAboutUnknownParameters(config);
     }
@@ -330,5 +347,10 @@ public class DeliveryConfiguration {
 
     public Optional<String> trustStorePassword() {
         return trustStorePassword;
+    }
+
+    /** {@code maxConnectionsPerServer}, {@code maxMessagesPerConnection}, {@code connectionIdleTime}. */
+    public PoolLimits poolLimits() {
+        return poolLimits;
     }
 }

@@ -19,35 +19,96 @@ import org.slf4j.LoggerFactory;
 
 import io.github.tiereddelivery.delivery.AttemptResult.ServerCondition;
 import io.github.tiereddelivery.dsn.RecipientStatus;
+import io.github.tiereddelivery.pool.ConnectionKey;
+import io.github.tiereddelivery.pool.ConnectionPool;
+import io.github.tiereddelivery.pool.Lease;
 import io.github.tiereddelivery.routes.TlsPolicy;
 import io.github.tiereddelivery.smtp.SmtpClientSettings;
 import io.github.tiereddelivery.smtp.SmtpConnection;
 import io.github.tiereddelivery.smtp.SmtpSessionException;
+import io.github.tiereddelivery.smtp.Stage;
 import io.github.tiereddelivery.smtp.StartTlsPolicy;
 import io.github.tiereddelivery.smtp.TransactionResult;
 
-/** One attempt: one SMTP session with one server for the recipients given, classified per recipient. */
+/**
+ * One attempt: the recipients given, to one server, in one mail transaction on a pooled SMTP session (a connection the
+ * {@link ConnectionPool} kept open since an earlier message to this server, or a new one), classified per recipient.
+ */
 public class MailDelivrerToServer {
     private static final Logger LOGGER = LoggerFactory.getLogger(MailDelivrerToServer.class);
+    /** RFC 5321 3.8: the server is shutting down this connection. */
+    private static final int SERVICE_CLOSING = 421;
 
     private final DeliveryConfiguration configuration;
     private final Supplier<String> heloName;
     private final Converter7Bit converter7Bit;
     private final Optional<SSLContext> trusted;
+    private final ConnectionPool pool;
 
     /** @param trusted what verified TLS trusts ({@code trustStore}); empty: the JVM's default certificates */
     public MailDelivrerToServer(DeliveryConfiguration configuration, Supplier<String> heloName, MailetContext mailetContext,
-                                Optional<SSLContext> trusted) {
+                                Optional<SSLContext> trusted, ConnectionPool pool) {
         this.configuration = configuration;
         this.heloName = heloName;
         this.converter7Bit = new Converter7Bit(mailetContext);
         this.trusted = trusted;
+        this.pool = pool;
     }
 
     public AttemptResult attempt(Mail mail, List<MailAddress> recipients, Server server, RoutePlan plan) {
         String ownName = heloName.get();
-        try (SmtpConnection connection = SmtpConnection.open(server.address(), server.hostname(), settings(plan, ownName))) {
+        ConnectionKey key = new ConnectionKey(server.address(), server.hostname(), settings(plan, ownName));
+        Optional<Lease> lease;
+        try {
+            lease = pool.lease(key);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return localFailure(mail, recipients, server, e);
+        }
+        if (lease.isEmpty()) {
+            return busy(server, recipients, "all its sessions stayed in use");
+        }
+        try (Lease session = lease.get()) {
+            if (session.failedWhileWaiting()) {
+                // The sessions this message waited for failed: not one more attempt at a failing server's pace.
+                return busy(server, recipients, "its sessions failed while this mail waited for one");
+            }
+            AttemptResult result = attempt(mail, recipients, server, plan, ownName, session);
+            if (result.condition() == ServerCondition.FAILED) {
+                session.failed();
+            }
+            return result;
+        }
+    }
+
+    private AttemptResult attempt(Mail mail, List<MailAddress> recipients, Server server, RoutePlan plan, String ownName,
+                                  Lease session) {
+        try {
+            return deliver(mail, recipients, server, plan, ownName, session);
+        } catch (SmtpSessionException e) {
+            session.discard();
+            if (e.messageContentFailed()) {
+                return localFailure(mail, recipients, server, e);
+            }
+            return new AttemptResult(server, AttemptClassifier.classify(e, recipients, server), ServerCondition.FAILED);
+        } catch (MessagingException | IOException | RuntimeException e) {
+            session.discard();
+            return localFailure(mail, recipients, server, e);
+        }
+    }
+
+    /**
+     * One transaction on the lease's connection. A reused connection the server closed while it idled (its RSET fails,
+     * or MAIL meets a closed socket or a 421) has not carried anything of this message: the message is sent once more
+     * on a new connection, and the server is judged by that one.
+     */
+    private AttemptResult deliver(Mail mail, List<MailAddress> recipients, Server server, RoutePlan plan, String ownName,
+                                  Lease session) throws MessagingException, IOException {
+        while (true) {
+            SmtpConnection connection = session.connection();
+            boolean reused = session.reused();
             if (greetsWithOwnName(connection, ownName)) {
+                session.discard();
                 RecipientStatus status = RecipientStatus.of("4.4.6", "mail loop: " + plan.describe() + " leads to " + server
                     + ", which greets with this James' own name " + ownName + "; fix the route or the heloName");
                 LOGGER.warn("TieredRemoteDelivery: {}", status.diagnostic());
@@ -57,17 +118,43 @@ public class MailDelivrerToServer {
                 // RFC 6152: 8-bit content may only be sent to servers that announce 8BITMIME.
                 converter7Bit.convertTo7Bit(mail.getMessage());
             }
-            TransactionResult transaction = connection.send(Envelopes.of(mail, recipients, connection.capabilities()),
-                out -> writeMessage(mail, out));
-            return new AttemptResult(server, AttemptClassifier.classify(transaction, recipients, server), condition(transaction));
-        } catch (SmtpSessionException e) {
-            if (e.messageContentFailed()) {
-                return localFailure(mail, recipients, server, e);
+            try {
+                TransactionResult transaction = connection.send(Envelopes.of(mail, recipients, connection.capabilities()),
+                    out -> writeMessage(mail, out));
+                if (!reused || transaction.mailReply().code() != SERVICE_CLOSING) {
+                    return new AttemptResult(server, AttemptClassifier.classify(transaction, recipients, server), condition(transaction));
+                }
+                LOGGER.debug("{}: the reused connection got {}; the mail goes on a new connection", server,
+                    transaction.mailReply().asString());
+            } catch (SmtpSessionException e) {
+                if (!reused || !isStale(e)) {
+                    throw e;
+                }
+                LOGGER.debug("{}: the reused connection failed before the transaction ({}); the mail goes on a new connection",
+                    server, e.getMessage());
             }
-            return new AttemptResult(server, AttemptClassifier.classify(e, recipients, server), ServerCondition.FAILED);
-        } catch (MessagingException | IOException | RuntimeException e) {
-            return localFailure(mail, recipients, server, e);
+            session.discard();
         }
+    }
+
+    /**
+     * A reused connection that fails at RSET, or at MAIL without a timeout (the server closed or reset it, which fails
+     * at once), went stale while it idled. A timeout is a hung server: judged, not retried.
+     */
+    private static boolean isStale(SmtpSessionException failure) {
+        return failure.stage() == Stage.RSET || failure.stage() == Stage.MAIL && !failure.timedOut();
+    }
+
+    /**
+     * The server has all its sessions ({@code maxConnectionsPerServer}) in use: the mail does not wait for it beyond the
+     * busy wait, and the next server takes it. The server is not judged: it may only be slow.
+     */
+    private AttemptResult busy(Server server, List<MailAddress> recipients, String why) {
+        RecipientStatus status = RecipientStatus.of("4.4.5", server.describe() + ": busy, " + why + " ("
+            + pool.limits().maxConnectionsPerServer() + " sessions at most, waited up to "
+            + pool.limits().busyWait().toMillis() + " ms)");
+        LOGGER.debug("{}", status.diagnostic());
+        return AttemptResult.same(server, recipients, new RecipientResult(Verdict.SERVER_FAILED, status), ServerCondition.NOT_ASSESSED);
     }
 
     /** Reading or converting the message failed on our side: not the server's fault; the next server may try. */

@@ -10,8 +10,9 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 import java.util.function.Function;
-import java.util.stream.Collectors;
 
+import com.google.common.cache.Cache;
+import com.google.common.cache.CacheBuilder;
 import com.google.common.net.InetAddresses;
 
 import io.github.tiereddelivery.dns.AddressAnswer;
@@ -38,9 +39,24 @@ public class RoutePlanner {
         .thenComparing(server -> InetAddresses.toAddrString(server.address().getAddress()))
         .thenComparingInt(server -> server.address().getPort());
 
+    /** Routes whose plans stay cached; each plan is a few hundred bytes. */
+    private static final int MAX_CACHED_PLANS = 10_000;
+
     private final DnsResolver dns;
     private final int defaultPort;
     private final Function<Route, Optional<Credentials>> credentials;
+    /**
+     * Plans of routes made of IP literals only: they depend on the route and its credentials alone, so they are made
+     * once, not per message. Keyed by the route object itself (weak keys compare by identity): a reloaded routes file
+     * brings new objects, and the old plans go with the old table.
+     */
+    private final Cache<Route, LiteralPlan> literalPlans = CacheBuilder.newBuilder()
+        .weakKeys()
+        .maximumSize(MAX_CACHED_PLANS)
+        .build();
+
+    private record LiteralPlan(DeliveryTarget target, Optional<Credentials> credentials, Resolution resolution) {
+    }
 
     public RoutePlanner(DnsResolver dns, int defaultPort, Function<Route, Optional<Credentials>> credentials) {
         this.dns = dns;
@@ -58,8 +74,34 @@ public class RoutePlanner {
 
     private Resolution plan(DeliveryTarget.Routed target) {
         Route route = target.route();
-        int routePort = route.port().orElse(defaultPort);
         Optional<Credentials> routeCredentials = credentials.apply(route);
+        LiteralPlan cached = literalPlans.getIfPresent(route);
+        if (cached != null && cached.target().equals(target) && cached.credentials().equals(routeCredentials)) {
+            return cached.resolution();
+        }
+        if (!onlyIpLiterals(route)) {
+            return plan(target, routeCredentials);
+        }
+        Resolution resolution = plan(target, routeCredentials);
+        literalPlans.put(route, new LiteralPlan(target, routeCredentials, resolution));
+        return resolution;
+    }
+
+    private static boolean onlyIpLiterals(Route route) {
+        if (!(route.destination() instanceof Destination.Hosts hosts)) {
+            return false;
+        }
+        for (HostSpec host : hosts.hosts()) {
+            if (!host.isIpLiteral()) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private Resolution plan(DeliveryTarget.Routed target, Optional<Credentials> routeCredentials) {
+        Route route = target.route();
+        int routePort = route.port().orElse(defaultPort);
         // Credentials of a route are never sent in clear unless the route says tls="none" (or "opportunistic").
         Optional<TlsPolicy> tls = route.tls().or(() -> route.auth().map(any -> TlsPolicy.REQUIRED));
         if (route.destination() instanceof Destination.MxOf) {
@@ -161,13 +203,20 @@ public class RoutePlanner {
 
     /** Group by preference, lowest first; the same address and port named twice is one server, at its best preference. */
     static List<Tier> tiers(List<Server> servers) {
+        if (servers.size() == 1) {
+            // The usual route of one host with one address: made for every message of a host-name route.
+            return List.of(new Tier(servers.get(0).preference(), servers));
+        }
         Map<InetSocketAddress, Server> unique = new LinkedHashMap<>();
         servers.forEach(server -> unique.merge(server.address(), server,
             (first, second) -> second.preference() < first.preference() ? second : first));
-        Map<Integer, List<Server>> byPreference = unique.values().stream()
-            .collect(Collectors.groupingBy(Server::preference, TreeMap::new, Collectors.toList()));
-        return byPreference.entrySet().stream()
-            .map(entry -> new Tier(entry.getKey(), entry.getValue().stream().sorted(STABLE_ORDER).collect(Collectors.toList())))
-            .collect(Collectors.toList());
+        Map<Integer, List<Server>> byPreference = new TreeMap<>();
+        unique.values().forEach(server -> byPreference.computeIfAbsent(server.preference(), any -> new ArrayList<>()).add(server));
+        List<Tier> tiers = new ArrayList<>(byPreference.size());
+        byPreference.forEach((preference, tier) -> {
+            tier.sort(STABLE_ORDER);
+            tiers.add(new Tier(preference, tier));
+        });
+        return tiers;
     }
 }

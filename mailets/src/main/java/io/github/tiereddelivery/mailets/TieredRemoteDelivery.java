@@ -51,6 +51,7 @@ import io.github.tiereddelivery.delivery.ServerHealth;
 import io.github.tiereddelivery.delivery.ServerSelector;
 import io.github.tiereddelivery.delivery.TrustStore;
 import io.github.tiereddelivery.dns.DnsResolver;
+import io.github.tiereddelivery.pool.ConnectionPool;
 import io.github.tiereddelivery.routes.Route;
 import io.github.tiereddelivery.routes.RouteKey;
 import io.github.tiereddelivery.smtp.Credentials;
@@ -83,6 +84,7 @@ public class TieredRemoteDelivery extends GenericMailet {
     private MailQueue queue;
     private Router router;
     private DeliveryRunnable deliveryRunnable;
+    private ConnectionPool connectionPool;
 
     @Inject
     public TieredRemoteDelivery(DomainList domainList, MailQueueFactory<?> queueFactory, FileSystem fileSystem,
@@ -114,8 +116,10 @@ public class TieredRemoteDelivery extends GenericMailet {
         HeloNameProvider heloName = new HeloNameProvider(configuration.heloName().orElse(null), domainList);
         engine = new DeliveryRegistry.Engine(getMailetConfig().getMailetName() + "/" + configuration.outgoingQueue().asString(),
             routesFile, router, planner, OwnListeners.of(smtpServers), new RecentPlans());
+        connectionPool = ConnectionPool.create(configuration.poolLimits());
         MailDelivrer delivrer = new MailDelivrer(engine, new ServerSelector(new Balancer(), health), health,
-            new MailDelivrerToServer(configuration, heloName::getHeloName, getMailetContext(), trustedCertificates()),
+            new MailDelivrerToServer(configuration, heloName::getHeloName, getMailetContext(), trustedCertificates(),
+                connectionPool),
             new DeliveryMetrics(metricFactory),
             configuration.maxDnsProblemRetries());
         queue = queueFactory.createQueue(configuration.outgoingQueue());
@@ -123,8 +127,9 @@ public class TieredRemoteDelivery extends GenericMailet {
             new Bouncer(configuration.bounceProcessor(), getMailetContext()), getMailetContext());
         deliveryRunnable.start();
         registry.register(engine);
-        LOGGER.info("TieredRemoteDelivery: {} routes from {}, queue {}, {} delivery threads", routesFile.routes().routes().size(),
-            routesFile.path(), configuration.outgoingQueue().asString(), configuration.deliveryThreads());
+        LOGGER.info("TieredRemoteDelivery: {} routes from {}, queue {}, {} delivery threads, {}", routesFile.routes().routes().size(),
+            routesFile.path(), configuration.outgoingQueue().asString(), configuration.deliveryThreads(),
+            configuration.poolLimits());
     }
 
     private Optional<SSLContext> trustedCertificates() throws MessagingException {
@@ -200,6 +205,10 @@ public class TieredRemoteDelivery extends GenericMailet {
         }
         if (deliveryRunnable != null) {
             deliveryRunnable.dispose();
+        }
+        if (connectionPool != null) {
+            // After the workers: the connections they still used are closed as their leases end.
+            connectionPool.close();
         }
         if (queue != null) {
             try {

@@ -67,7 +67,10 @@ final class SmtpChannel {
             channel = new SmtpChannel(plain, peer, serverName, settings);
         } catch (IOException e) {
             closeQuietly(plain);
-            throw new SmtpSessionException(Stage.CONNECT, peer + ": " + connectFailure(e, settings), e);
+            String message = peer + ": " + connectFailure(e, settings);
+            throw e instanceof SocketTimeoutException
+                ? SmtpSessionException.timedOut(Stage.CONNECT, message, e)
+                : new SmtpSessionException(Stage.CONNECT, message, e);
         }
         if (settings.implicitTls()) {
             channel.startTls(Stage.CONNECT);
@@ -218,6 +221,50 @@ final class SmtpChannel {
     }
 
     /**
+     * Writes the commands and then the message as BDAT chunks (RFC 3030), pipelined: nothing waits for a reply, all
+     * within the read timeout. Returns how many chunks were sent; each gets a reply after those to the commands. When
+     * the content itself fails, the connection is closed before the last chunk, so the server never accepts a
+     * truncated message. A connection failure is reported at {@code stage}: the last chunk did not get through.
+     */
+    int sendChunked(Stage stage, List<String> commands, MessageContent content, int chunkSize)
+            throws SmtpSessionException {
+        requireOpen(stage);
+        if (debug()) {
+            commands.forEach(line -> LOG.debug("{} C: {}", peer, line));
+        }
+        FailureTrackingOutputStream connection = new FailureTrackingOutputStream(out);
+        ChunkingOutputStream chunks = new ChunkingOutputStream(connection, chunkSize);
+        try (Watchdog.Guard guard = Watchdog.arm(plain, settings.readTimeout())) {
+            try {
+                for (String command : commands) {
+                    connection.write(command.getBytes(StandardCharsets.UTF_8));
+                    connection.write(CRLF);
+                }
+                content.writeTo(chunks);
+                chunks.finish();
+            } catch (IOException e) {
+                if (connection.failure != null || guard.expired()) {
+                    IOException cause = connection.failure != null ? connection.failure : e;
+                    throw failure(stage, Operation.WRITE, cause, guard.expired(), settings.readTimeout());
+                }
+                abort();
+                throw SmtpSessionException.messageContentFailed(
+                    peer + ": could not read the message to send: " + e.getMessage(), e);
+            } catch (RuntimeException e) {
+                abort();
+                throw e;
+            }
+            if (guard.expired()) {
+                throw failure(stage, Operation.WRITE, new SocketTimeoutException(), true, settings.readTimeout());
+            }
+        }
+        if (debug()) {
+            LOG.debug("{} C: (message data in {} BDAT chunks, the last with LAST)", peer, chunks.chunks());
+        }
+        return chunks.chunks();
+    }
+
+    /**
      * Layers TLS over the connection. Bytes the server sent in clear after its reply to STARTTLS are dropped with the
      * old reader: nothing from before the handshake may pass as protected (RFC 3207 section 6).
      */
@@ -276,7 +323,10 @@ final class SmtpChannel {
     private SmtpSessionException failure(Stage stage, Operation operation, IOException e, boolean expired,
                                          Duration timeout) {
         abort();
-        return new SmtpSessionException(stage, peer + ": " + describeFailure(stage, operation, e, expired, timeout), e);
+        String message = peer + ": " + describeFailure(stage, operation, e, expired, timeout);
+        return expired || e instanceof SocketTimeoutException
+            ? SmtpSessionException.timedOut(stage, message, e)
+            : new SmtpSessionException(stage, message, e);
     }
 
     private static String describeFailure(Stage stage, Operation operation, IOException e, boolean expired,

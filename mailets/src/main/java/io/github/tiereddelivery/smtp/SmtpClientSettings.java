@@ -4,6 +4,7 @@ import static java.util.Objects.requireNonNull;
 
 import java.net.InetAddress;
 import java.time.Duration;
+import java.util.Objects;
 import java.util.Optional;
 import javax.net.ssl.SSLContext;
 
@@ -127,6 +128,33 @@ public final class SmtpClientSettings {
     /** Most lines accepted in one reply. */
     public int maxReplyLines() {
         return maxReplyLines;
+    }
+
+    /**
+     * Equal settings make the same session: a connection opened with one may carry the mail of the other (the TLS
+     * context compares by identity).
+     */
+    @Override
+    public boolean equals(Object o) {
+        return o instanceof SmtpClientSettings other
+            && heloName.equals(other.heloName)
+            && connectTimeout.equals(other.connectTimeout)
+            && readTimeout.equals(other.readTimeout)
+            && bindAddress.equals(other.bindAddress)
+            && implicitTls == other.implicitTls
+            && startTls == other.startTls
+            && verifyCertificates == other.verifyCertificates
+            && sslContext.equals(other.sslContext)
+            && credentials.equals(other.credentials)
+            && debug == other.debug
+            && maxReplyLineLength == other.maxReplyLineLength
+            && maxReplyLines == other.maxReplyLines;
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(heloName, connectTimeout, readTimeout, bindAddress, implicitTls, startTls,
+            verifyCertificates, sslContext, credentials, debug, maxReplyLineLength, maxReplyLines);
     }
 
     @Override

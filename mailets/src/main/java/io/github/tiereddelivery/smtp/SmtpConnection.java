@@ -30,6 +30,8 @@ public final class SmtpConnection implements Closeable {
     private static final int SERVICE_CLOSING = 421;
     private static final int START_MAIL_INPUT = 354;
     private static final int AUTH_CONTINUE = 334;
+    /** Messages up to this size go in one BDAT chunk; larger ones in chunks of it (bounded memory per session). */
+    static final int CHUNK_SIZE = 1024 * 1024;
 
     private final SmtpChannel channel;
     private final InetSocketAddress address;
@@ -170,8 +172,10 @@ public final class SmtpConnection implements Closeable {
 
     /**
      * Runs one mail transaction: MAIL FROM, RCPT TO for each recipient, and DATA with the message when at least one
-     * recipient was accepted. With PIPELINING (RFC 2920) MAIL and all RCPT go in one write. Negative replies come back
-     * in the result; a transaction left open is reset (RSET) before the next one.
+     * recipient was accepted. With PIPELINING (RFC 2920) MAIL, every RCPT and DATA go in one write and their replies
+     * come back in one read: one round trip before the message, one after it. With PIPELINING and CHUNKING (RFC 3030)
+     * the message goes in BDAT chunks in that same write: one round trip in all. Negative replies come back in the
+     * result; a transaction left open is reset (RSET) before the next one.
      *
      * @throws SmtpSessionException on I/O errors, timeouts, protocol errors, or a failing RSET before the transaction
      */
@@ -186,27 +190,100 @@ public final class SmtpConnection implements Closeable {
         List<String> rcptCommands = envelope.recipients().stream()
             .map(recipient -> withParameters("RCPT TO:<" + recipient.address() + ">", recipient.rcptParameters()))
             .toList();
-        SmtpReply mailReply;
+        if (capabilities.supports("PIPELINING") && capabilities.supports("CHUNKING")) {
+            return sendChunked(envelope, mailCommand, rcptCommands, content);
+        }
+        return capabilities.supports("PIPELINING")
+            ? sendPipelined(envelope, mailCommand, rcptCommands, content)
+            : sendInLockStep(envelope, mailCommand, rcptCommands, content);
+    }
+
+    /**
+     * RFC 3030 with RFC 2920: MAIL, every RCPT and the message in BDAT chunks in one write, every reply in one read: a
+     * whole transaction in one round trip (DATA needs two: its 354 comes before the message may be sent). A refused
+     * chunk refuses the message; the server still reads the chunks announced, so the session stays in step. When no
+     * recipient is accepted the server refuses the chunks and nothing is delivered; the bytes are the price of the
+     * round trip saved.
+     */
+    private TransactionResult sendChunked(Envelope envelope, String mailCommand, List<String> rcptCommands,
+                                          MessageContent content) throws SmtpSessionException {
+        List<String> commands = new ArrayList<>(rcptCommands.size() + 1);
+        commands.add(mailCommand);
+        commands.addAll(rcptCommands);
+        int chunks = channel.sendChunked(Stage.MAIL, commands, content, CHUNK_SIZE);
+        SmtpReply mailReply = read(Stage.MAIL);
+        if (mailReply.code() == SERVICE_CLOSING) {
+            return new TransactionResult(mailReply, Map.of(), Optional.empty(), Optional.empty());
+        }
         Map<String, SmtpReply> recipientReplies = new LinkedHashMap<>();
-        if (capabilities.supports("PIPELINING")) {
-            List<String> commands = new ArrayList<>();
-            commands.add(mailCommand);
-            commands.addAll(rcptCommands);
-            channel.sendPipelined(Stage.MAIL, commands);
-            mailReply = read(Stage.MAIL);
-            if (mailReply.code() != SERVICE_CLOSING) {
-                readRecipientReplies(envelope.recipients(), index -> read(Stage.RCPT), recipientReplies);
+        readRecipientReplies(envelope.recipients(), index -> read(Stage.RCPT), recipientReplies);
+        if (!channel.isOpen()) {
+            return new TransactionResult(mailReply, recipientReplies, Optional.empty(), Optional.empty());
+        }
+        SmtpReply messageReply = null;
+        for (int chunk = 0; chunk < chunks && channel.isOpen(); chunk++) {
+            SmtpReply reply = read(Stage.END_OF_DATA);
+            if (messageReply == null && (!reply.isPositive() || chunk == chunks - 1)) {
+                messageReply = reply;
             }
-        } else {
-            mailReply = command(Stage.MAIL, mailCommand);
-            if (mailReply.isPositive()) {
-                readRecipientReplies(envelope.recipients(),
-                    index -> command(Stage.RCPT, rcptCommands.get(index)), recipientReplies);
-            }
+        }
+        // The reply to the LAST chunk ends the transaction (RFC 3030 2); a refused chunk leaves it to RSET.
+        resetNeeded = messageReply == null || !messageReply.isPositive();
+        if (!mailReply.isPositive()) {
+            return new TransactionResult(mailReply, Map.of(), Optional.empty(), Optional.empty());
+        }
+        if (recipientReplies.values().stream().noneMatch(SmtpReply::isPositive)) {
+            return new TransactionResult(mailReply, recipientReplies, Optional.empty(), Optional.empty());
+        }
+        return new TransactionResult(mailReply, recipientReplies, Optional.empty(), Optional.ofNullable(messageReply));
+    }
+
+    /**
+     * RFC 2920: DATA may end a pipelined group, and the client must then check every reply: when no recipient was
+     * accepted but DATA was (354), it ends the empty data with "." at once (section 3.1).
+     */
+    private TransactionResult sendPipelined(Envelope envelope, String mailCommand, List<String> rcptCommands,
+                                            MessageContent content) throws SmtpSessionException {
+        List<String> commands = new ArrayList<>(rcptCommands.size() + 2);
+        commands.add(mailCommand);
+        commands.addAll(rcptCommands);
+        commands.add("DATA");
+        channel.sendPipelined(Stage.MAIL, commands);
+        SmtpReply mailReply = read(Stage.MAIL);
+        if (mailReply.code() == SERVICE_CLOSING) {
+            return new TransactionResult(mailReply, Map.of(), Optional.empty(), Optional.empty());
+        }
+        Map<String, SmtpReply> recipientReplies = new LinkedHashMap<>();
+        readRecipientReplies(envelope.recipients(), index -> read(Stage.RCPT), recipientReplies);
+        if (!channel.isOpen()) {
+            // 421 to a RCPT: the server closed the connection before answering DATA.
+            return new TransactionResult(mailReply, recipientReplies, Optional.empty(), Optional.empty());
+        }
+        SmtpReply dataReply = read(Stage.DATA);
+        boolean accepted = mailReply.isPositive() && recipientReplies.values().stream().anyMatch(SmtpReply::isPositive);
+        if (dataReply.code() == START_MAIL_INPUT && !accepted) {
+            channel.sendMessage(out -> { });
+            read(Stage.END_OF_DATA);
         }
         if (!mailReply.isPositive()) {
             return new TransactionResult(mailReply, Map.of(), Optional.empty(), Optional.empty());
         }
+        if (dataReply.code() != START_MAIL_INPUT || !accepted) {
+            return new TransactionResult(mailReply, recipientReplies, Optional.of(dataReply), Optional.empty());
+        }
+        return new TransactionResult(mailReply, recipientReplies, Optional.of(dataReply), Optional.of(sendData(content)));
+    }
+
+    /** Without PIPELINING: each command waits for the reply to the previous one. */
+    private TransactionResult sendInLockStep(Envelope envelope, String mailCommand, List<String> rcptCommands,
+                                             MessageContent content) throws SmtpSessionException {
+        SmtpReply mailReply = command(Stage.MAIL, mailCommand);
+        if (!mailReply.isPositive()) {
+            return new TransactionResult(mailReply, Map.of(), Optional.empty(), Optional.empty());
+        }
+        Map<String, SmtpReply> recipientReplies = new LinkedHashMap<>();
+        readRecipientReplies(envelope.recipients(), index -> command(Stage.RCPT, rcptCommands.get(index)),
+            recipientReplies);
         if (!channel.isOpen() || recipientReplies.values().stream().noneMatch(SmtpReply::isPositive)) {
             return new TransactionResult(mailReply, recipientReplies, Optional.empty(), Optional.empty());
         }
@@ -214,10 +291,18 @@ public final class SmtpConnection implements Closeable {
         if (dataReply.code() != START_MAIL_INPUT) {
             return new TransactionResult(mailReply, recipientReplies, Optional.of(dataReply), Optional.empty());
         }
+        return new TransactionResult(mailReply, recipientReplies, Optional.of(dataReply), Optional.of(sendData(content)));
+    }
+
+    /**
+     * The message, the final "." and its reply. RFC 5321 4.1.1.4: that reply ends the transaction and the server
+     * clears its buffers, so the next MAIL needs no RSET (4.1.4).
+     */
+    private SmtpReply sendData(MessageContent content) throws SmtpSessionException {
         channel.sendMessage(content);
         SmtpReply messageReply = read(Stage.END_OF_DATA);
         resetNeeded = false;
-        return new TransactionResult(mailReply, recipientReplies, Optional.of(dataReply), Optional.of(messageReply));
+        return messageReply;
     }
 
     /** Gets the reply to the RCPT of the recipient at {@code index}: reads it, or sends the command and reads. */
@@ -242,10 +327,15 @@ public final class SmtpConnection implements Closeable {
         }
     }
 
-    /** RSET (RFC 5321 4.1.1.5): aborts the current transaction. */
+    /**
+     * RSET (RFC 5321 4.1.1.5): aborts the current transaction. {@link #send} calls it only when the previous
+     * transaction did not end with the reply to the final "." (RFC 5321 4.1.4: MAIL may follow a concluded
+     * transaction directly). A refused RSET leaves the session in an unknown state: the connection is closed.
+     */
     public void reset() throws SmtpSessionException {
         SmtpReply reply = command(Stage.RSET, "RSET");
         if (!reply.isPositive()) {
+            channel.abort();
             throw rejected(Stage.RSET, "RSET rejected: " + reply.asString(), reply);
         }
         resetNeeded = false;
@@ -271,7 +361,7 @@ public final class SmtpConnection implements Closeable {
         quit();
     }
 
-    /** False after an I/O error, a timeout, a 421 reply or {@link #quit()}. */
+    /** False after an I/O error, a timeout, a 421 reply, a refused RSET or {@link #quit()}. */
     public boolean isUsable() {
         return channel.isOpen();
     }

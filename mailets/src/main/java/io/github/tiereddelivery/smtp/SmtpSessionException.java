@@ -17,30 +17,37 @@ public class SmtpSessionException extends IOException {
     private final Stage stage;
     private final transient SmtpReply reply;
     private final boolean messageContentFailed;
+    private final boolean timedOut;
 
     public SmtpSessionException(Stage stage, String message) {
-        this(stage, message, null, null, false);
+        this(stage, message, null, null, false, false);
     }
 
     public SmtpSessionException(Stage stage, String message, SmtpReply reply) {
-        this(stage, message, reply, null, false);
+        this(stage, message, reply, null, false, false);
     }
 
     public SmtpSessionException(Stage stage, String message, Throwable cause) {
-        this(stage, message, null, cause, false);
+        this(stage, message, null, cause, false, false);
     }
 
     private SmtpSessionException(Stage stage, String message, SmtpReply reply, Throwable cause,
-                                 boolean messageContentFailed) {
+                                 boolean messageContentFailed, boolean timedOut) {
         super(message, cause);
         this.stage = requireNonNull(stage, "stage");
         this.reply = reply;
         this.messageContentFailed = messageContentFailed;
+        this.timedOut = timedOut;
     }
 
     /** The message could not be read from its {@link MessageContent}: a local failure, not the server's. */
     static SmtpSessionException messageContentFailed(String message, IOException cause) {
-        return new SmtpSessionException(Stage.END_OF_DATA, message, null, cause, true);
+        return new SmtpSessionException(Stage.END_OF_DATA, message, null, cause, true, false);
+    }
+
+    /** The server did not answer, read or connect within the deadline. */
+    static SmtpSessionException timedOut(Stage stage, String message, IOException cause) {
+        return new SmtpSessionException(stage, message, null, cause, false, true);
     }
 
     /** Where the session failed. */
@@ -59,5 +66,13 @@ public class SmtpSessionException extends IOException {
      */
     public boolean messageContentFailed() {
         return messageContentFailed;
+    }
+
+    /**
+     * True when the session failed because a deadline passed (connect, reply, write or handshake): the server may be
+     * hung, unlike a connection it closed or reset, which fails at once.
+     */
+    public boolean timedOut() {
+        return timedOut;
     }
 }

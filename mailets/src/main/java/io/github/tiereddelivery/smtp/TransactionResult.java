@@ -14,8 +14,10 @@ import java.util.Optional;
  * @param mailReply         the reply to MAIL FROM
  * @param recipientReplies  address to reply to its RCPT TO, in envelope order; empty when MAIL FROM was rejected. When
  *                          the server answered 421 (closing) the recipients it did not answer get that 421.
- * @param dataReply         the reply to the DATA command; empty when DATA was not sent (no recipient accepted)
- * @param messageReply      the reply after the final "."; empty when the message was not sent
+ * @param dataReply         the reply to the DATA command; empty when MAIL FROM was rejected, or when DATA was not sent
+ *                          (no recipient accepted without PIPELINING; the message went in BDAT chunks)
+ * @param messageReply      the reply after the final "." (with BDAT: to the first refused chunk, else to the LAST
+ *                          one); empty when the message was not sent or no recipient was accepted
  */
 public record TransactionResult(SmtpReply mailReply, Map<String, SmtpReply> recipientReplies,
                                 Optional<SmtpReply> dataReply, Optional<SmtpReply> messageReply) {

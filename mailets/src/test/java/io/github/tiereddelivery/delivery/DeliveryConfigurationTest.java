@@ -11,6 +11,8 @@ import org.apache.mailet.ProcessingState;
 import org.apache.mailet.base.test.FakeMailetConfig;
 import org.junit.jupiter.api.Test;
 
+import io.github.tiereddelivery.pool.PoolLimits;
+
 class DeliveryConfigurationTest {
 
     private static FakeMailetConfig.Builder config() {
@@ -177,5 +179,48 @@ class DeliveryConfigurationTest {
 
         assertThat(configuration.bounceProcessor()).contains(new ProcessingState("bounces"));
         assertThat(configuration.onSuccess()).contains(new ProcessingState("delivered"));
+    }
+
+    @Test
+    void theConnectionPoolGetsHalfTheDeliveryThreadsPerServerAHundredMessagesPerConnectionAndFiveSecondsOfIdleTime()
+            throws Exception {
+        PoolLimits limits = DeliveryConfiguration.from(config().setProperty("deliveryThreads", "10").build()).poolLimits();
+
+        assertThat(limits).isEqualTo(new PoolLimits(5, 100, Duration.ofSeconds(5), Duration.ofSeconds(1)));
+    }
+
+    @Test
+    void aSingleDeliveryThreadStillGetsOneConnectionPerServer() throws Exception {
+        assertThat(DeliveryConfiguration.from(config().setProperty("deliveryThreads", "1").build())
+            .poolLimits().maxConnectionsPerServer()).isEqualTo(1);
+    }
+
+    @Test
+    void theConnectionPoolParametersAreRead() throws Exception {
+        PoolLimits limits = DeliveryConfiguration.from(config()
+            .setProperty("maxConnectionsPerServer", "3")
+            .setProperty("maxMessagesPerConnection", "1")
+            .setProperty("connectionIdleTime", "0")
+            .build()).poolLimits();
+
+        assertThat(limits.maxConnectionsPerServer()).isEqualTo(3);
+        assertThat(limits.maxMessagesPerConnection()).isEqualTo(1);
+        assertThat(limits.idleTime()).isZero();
+        assertThat(limits.keepsConnections()).isFalse();
+    }
+
+    @Test
+    void anIdleTimeLongerThanServersWaitIsRefused() {
+        assertThatThrownBy(() -> DeliveryConfiguration.from(config().setProperty("connectionIdleTime", "600000").build()))
+            .isInstanceOf(InvalidParameterException.class)
+            .hasMessageContaining("<connectionIdleTime>600000</connectionIdleTime>")
+            .hasMessageContaining("from 0 to 300000");
+    }
+
+    @Test
+    void aServerNeedsAtLeastOneConnection() {
+        assertThatThrownBy(() -> DeliveryConfiguration.from(config().setProperty("maxConnectionsPerServer", "0").build()))
+            .isInstanceOf(InvalidParameterException.class)
+            .hasMessageContaining("<maxConnectionsPerServer>0</maxConnectionsPerServer>");
     }
 }

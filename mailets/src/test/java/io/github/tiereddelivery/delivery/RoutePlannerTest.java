@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalInt;
+import java.util.concurrent.atomic.AtomicReference;
 
 import org.junit.jupiter.api.Test;
 
@@ -24,6 +25,7 @@ import io.github.tiereddelivery.routes.HostSpec;
 import io.github.tiereddelivery.routes.Route;
 import io.github.tiereddelivery.routes.RouteKey;
 import io.github.tiereddelivery.routes.TlsPolicy;
+import io.github.tiereddelivery.smtp.Credentials;
 
 class RoutePlannerTest {
     private final DnsResolver dns = mock(DnsResolver.class);
@@ -142,5 +144,47 @@ class RoutePlannerTest {
             Balancing.RANDOM, OptionalInt.empty(), Optional.empty(), Optional.of("acme"), 1);
 
         assertThat(planned(DeliveryTarget.Routed.fromFile(route)).tls()).contains(TlsPolicy.REQUIRED);
+    }
+
+    private static Route literalRoute() {
+        return Route.of(RouteKey.ofDomain("acme.test"), new Destination.Hosts(List.of(
+            HostSpec.parse("[192.0.2.1]", 10, 1), HostSpec.parse("[192.0.2.2]", 20, 1))));
+    }
+
+    @Test
+    void aRouteOfIpLiteralsIsPlannedOnceNotForEveryMessage() {
+        Route route = literalRoute();
+
+        RoutePlan first = planned(DeliveryTarget.Routed.fromFile(route));
+        RoutePlan second = planned(DeliveryTarget.Routed.fromFile(route));
+
+        assertThat(second).isSameAs(first);
+        assertThat(second.tiers()).extracting(Tier::preference).containsExactly(10, 20);
+    }
+
+    @Test
+    void newCredentialsForARouteOfIpLiteralsMakeANewPlan() {
+        AtomicReference<Optional<Credentials>> secrets = new AtomicReference<>(Optional.of(new Credentials("acme", "old")));
+        RoutePlanner withSecrets = new RoutePlanner(dns, 25, any -> secrets.get());
+        Route route = literalRoute();
+        DeliveryTarget target = DeliveryTarget.Routed.fromFile(route);
+        withSecrets.plan(target);
+
+        secrets.set(Optional.of(new Credentials("acme", "new")));
+        Resolution resolution = withSecrets.plan(target);
+
+        assertThat(((Resolution.Planned) resolution).plan().credentials()).contains(new Credentials("acme", "new"));
+    }
+
+    @Test
+    void aRouteNamingAHostIsPlannedFromTheResolverForEveryMessageSoThatDnsTtlsHold() throws Exception {
+        when(dns.addresses("mail.acme.test")).thenReturn(addresses("127.0.0.2"));
+        Route route = Route.of(RouteKey.ofDomain("acme.test"),
+            new Destination.Hosts(List.of(HostSpec.parse("mail.acme.test", 10, 1))));
+
+        planned(DeliveryTarget.Routed.fromFile(route));
+        planned(DeliveryTarget.Routed.fromFile(route));
+
+        org.mockito.Mockito.verify(dns, org.mockito.Mockito.times(2)).addresses("mail.acme.test");
     }
 }

@@ -25,6 +25,7 @@ import org.xbill.DNS.Name;
 import org.xbill.DNS.Rcode;
 import org.xbill.DNS.Record;
 import org.xbill.DNS.Resolver;
+import org.xbill.DNS.SOARecord;
 import org.xbill.DNS.Section;
 import org.xbill.DNS.Type;
 
@@ -45,6 +46,19 @@ class DnsResolverTest {
                 for (Record record : records) {
                     response.addRecord(record, Section.ANSWER);
                 }
+                return response;
+            });
+            return this;
+        }
+
+        /** NOERROR without records, with the zone's SOA in the authority section (RFC 2308: cacheable). */
+        ScriptedResolver noData(String name, int type, SOARecord soa) {
+            answers.put(key(name, type), query -> {
+                Message response = new Message(query.getHeader().getID());
+                response.getHeader().setFlag(Flags.QR);
+                response.getHeader().setFlag(Flags.AA);
+                response.addRecord(query.getQuestion(), Section.QUESTION);
+                response.addRecord(soa, Section.AUTHORITY);
                 return response;
             });
             return this;
@@ -234,6 +248,60 @@ class DnsResolverTest {
 
         resolver.mx("fresh.test");
         resolver.mx("fresh.test");
+
+        assertThat(server.questions).hasValue(2);
+    }
+
+    @Test
+    void aHostWithoutIpv6IsAskedOnceForItsAddressesWhileTheTtlsLast() throws Exception {
+        SOARecord soa = new SOARecord(name("v4.test."), DClass.IN, 300, name("ns.v4.test."), name("admin.v4.test."),
+            1, 3600, 600, 86400, 300);
+        ScriptedResolver server = new ScriptedResolver()
+            .answer("v4.test.", Type.A, Rcode.NOERROR, a("v4.test.", "127.0.0.4"))
+            .noData("v4.test.", Type.AAAA, soa);
+        DnsResolver resolver = new DnsResolver(server);
+
+        for (int message = 0; message < 10; message++) {
+            resolver.addresses("v4.test");
+        }
+
+        assertThat(server.questions).as("one A and one AAAA question").hasValue(2);
+    }
+
+    @Test
+    void anAnswerIsAskedForAgainOnceItsTtlHasPassed() throws Exception {
+        ScriptedResolver server = new ScriptedResolver()
+            .answer("short.test.", Type.MX, Rcode.NOERROR, mx("short.test.", 10, "mx.short.test.", 1));
+        DnsResolver resolver = new DnsResolver(server);
+        resolver.mx("short.test");
+        assertThat(server.questions).hasValue(1);
+
+        // dnsjava counts TTLs in whole seconds: two seconds are past any one-second TTL.
+        Thread.sleep(2100);
+        resolver.mx("short.test");
+
+        assertThat(server.questions).hasValue(2);
+    }
+
+    @Test
+    void aTemporaryFailureIsAskedAgainAtOnce() throws Exception {
+        ScriptedResolver server = new ScriptedResolver().answer("flaky.test.", Type.MX, Rcode.SERVFAIL);
+        DnsResolver resolver = new DnsResolver(server);
+
+        for (int i = 0; i < 2; i++) {
+            assertThatThrownBy(() -> resolver.mx("flaky.test")).isInstanceOf(TemporaryDnsFailure.class);
+        }
+
+        assertThat(server.questions).hasValue(2);
+    }
+
+    @Test
+    void aNegativeAnswerWithoutSoaIsNotKept() throws Exception {
+        ScriptedResolver server = new ScriptedResolver().answer("ghost.test.", Type.A, Rcode.NXDOMAIN);
+        DnsResolver resolver = new DnsResolver(server);
+
+        resolver.addresses("ghost.test");
+        resolver.addresses("ghost.test");
 
         assertThat(server.questions).hasValue(2);
     }

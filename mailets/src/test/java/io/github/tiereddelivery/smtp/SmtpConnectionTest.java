@@ -97,13 +97,13 @@ class SmtpConnectionTest {
     }
 
     @Test
-    void withPipeliningSendsMailAndEveryRcptInOneWrite() throws IOException {
+    void withPipeliningSendsMailEveryRcptAndDataInOneWrite() throws IOException {
         sendOne(Envelope.of("alice@sender.test", "bob@acme.test", "carol@acme.test"));
 
         assertThat(command("MAIL FROM").pipelined()).isFalse();
         assertThat(command("RCPT TO:<bob").pipelined()).isTrue();
         assertThat(command("RCPT TO:<carol").pipelined()).isTrue();
-        assertThat(command("DATA").pipelined()).as("DATA waits for the RCPT replies").isFalse();
+        assertThat(command("DATA").pipelined()).as("DATA ends the pipelined group (RFC 2920 3.1)").isTrue();
     }
 
     @Test
@@ -279,8 +279,8 @@ class SmtpConnectionTest {
     }
 
     @Test
-    void noAcceptedRecipientMeansNoData() throws IOException {
-        server.behave(Behaviour.builder().rcptReply("550 5.1.1 user unknown").build());
+    void withoutPipeliningNoAcceptedRecipientMeansNoData() throws IOException {
+        server.behave(Behaviour.builder().ehloCapabilities("8BITMIME").rcptReply("550 5.1.1 user unknown").build());
 
         TransactionResult result = sendOne(Envelope.of("alice@sender.test", "bob@acme.test", "carol@acme.test"));
 
@@ -288,6 +288,19 @@ class SmtpConnectionTest {
         assertThat(result.dataReply()).isEmpty();
         assertThat(result.messageReply()).isEmpty();
         assertThat(server.commandLines()).doesNotContain("DATA");
+    }
+
+    @Test
+    void withPipeliningNoAcceptedRecipientMeansTheServerRefusesDataAndNoMessageIsSent() throws IOException {
+        server.behave(Behaviour.builder().rcptReply("550 5.1.1 user unknown").build());
+
+        TransactionResult result = sendOne(Envelope.of("alice@sender.test", "bob@acme.test", "carol@acme.test"));
+
+        assertThat(result.recipientReplies()).hasSize(2);
+        assertThat(result.dataReply()).hasValueSatisfying(reply -> assertThat(reply.code()).isEqualTo(554));
+        assertThat(result.messageReply()).isEmpty();
+        assertThat(result.messageAccepted()).isFalse();
+        assertThat(server.messageCount()).isZero();
     }
 
     @Test

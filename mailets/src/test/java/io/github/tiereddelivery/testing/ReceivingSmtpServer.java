@@ -54,6 +54,8 @@ public final class ReceivingSmtpServer implements AutoCloseable {
     private long storedBytes;
     private int connectionCount;
     private int transactionCount;
+    private int replyBatchCount;
+    private int mostOpenConnections;
 
     private ReceivingSmtpServer(InetAddress bindAddress, int port) {
         this.bindAddress = bindAddress;
@@ -174,6 +176,8 @@ public final class ReceivingSmtpServer implements AutoCloseable {
             storedBytes = 0;
             connectionCount = 0;
             transactionCount = 0;
+            replyBatchCount = 0;
+            mostOpenConnections = sessions.size();
         }
     }
 
@@ -191,6 +195,13 @@ public final class ReceivingSmtpServer implements AutoCloseable {
         }
     }
 
+    /** The most connections that were open at the same time since start (or {@link #clear()}). */
+    public int mostOpenConnections() {
+        synchronized (lock) {
+            return mostOpenConnections;
+        }
+    }
+
     /** Waits until exactly {@code count} connections are open (e.g. 0: every client closed its socket). */
     public void awaitOpenConnections(int count, Duration timeout) {
         synchronized (lock) {
@@ -205,6 +216,26 @@ public final class ReceivingSmtpServer implements AutoCloseable {
         synchronized (lock) {
             return transactionCount;
         }
+    }
+
+    /**
+     * Groups of replies sent, on all connections: the server answers when no more input is waiting, so each group is
+     * one round trip for the client (a pipelined group of commands gets its replies in one group).
+     */
+    public int replyBatchCount() {
+        synchronized (lock) {
+            return replyBatchCount;
+        }
+    }
+
+    /** Closes every open connection without a word, as a server does on its idle timeout; keeps listening. */
+    public void closeConnections() {
+        List<ServerSession> open;
+        synchronized (lock) {
+            open = List.copyOf(sessions);
+        }
+        open.forEach(ServerSession::close);
+        open.forEach(session -> join(session.thread()));
     }
 
     /** Command lines received on all connections, oldest first (AUTH exchanges included). */
@@ -230,6 +261,12 @@ public final class ReceivingSmtpServer implements AutoCloseable {
                 commands.removeFirst();
             }
             commands.addLast(new Command(line, pipelined));
+        }
+    }
+
+    void recordReplyBatch() {
+        synchronized (lock) {
+            replyBatchCount++;
         }
     }
 
@@ -275,6 +312,7 @@ public final class ReceivingSmtpServer implements AutoCloseable {
                 connectionCount++;
                 ServerSession session = new ServerSession(this, client);
                 sessions.add(session);
+                mostOpenConnections = Math.max(mostOpenConnections, sessions.size());
                 Thread thread = new Thread(session, "smtp-server-" + this + "-connection-" + connectionCount);
                 thread.setDaemon(true);
                 session.start(thread);

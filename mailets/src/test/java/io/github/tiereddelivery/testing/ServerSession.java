@@ -45,6 +45,10 @@ final class ServerSession implements Runnable {
     /** Null: no transaction. */
     private String sender;
     private final List<String> recipients = new ArrayList<>();
+    /** The BDAT chunks of the transaction so far; null before the first. */
+    private ByteArrayOutputStream chunked;
+    /** A chunk of this transaction was refused: the others are too (RFC 3030 2). */
+    private boolean chunkRefused;
 
     ServerSession(ReceivingSmtpServer server, Socket socket) {
         this.server = server;
@@ -142,6 +146,9 @@ final class ServerSession implements Runnable {
             case "RCPT" -> rcpt(argument, behaviour);
             case "DATA" -> {
                 return data(behaviour);
+            }
+            case "BDAT" -> {
+                return bdat(argument, behaviour);
             }
             case "RSET" -> {
                 resetTransaction();
@@ -322,6 +329,66 @@ final class ServerSession implements Runnable {
         return true;
     }
 
+    /**
+     * BDAT (RFC 3030): reads exactly the announced octets whatever happens, so the session stays in step; the chunks
+     * of a transaction add up to the message, stored at LAST as the end of DATA would store it. Without a transaction
+     * (503) or an accepted recipient (554), and after a refused chunk, chunks are refused.
+     */
+    private boolean bdat(String argument, Behaviour behaviour) throws IOException, InterruptedException {
+        String[] words = argument.split("\\s+");
+        long size;
+        try {
+            size = Long.parseLong(words[0]);
+        } catch (NumberFormatException e) {
+            // Without a size the octets that follow cannot be told from commands.
+            reply("501 5.5.4 Syntax: BDAT size [LAST]", behaviour);
+            return false;
+        }
+        boolean last = words.length > 1 && words[1].equalsIgnoreCase("LAST");
+        boolean accepting = sender != null && !recipients.isEmpty() && !chunkRefused;
+        if (accepting && chunked == null) {
+            chunked = new ByteArrayOutputStream();
+        }
+        for (long i = 0; i < size; i++) {
+            int b = read();
+            if (b < 0) {
+                return false;
+            }
+            if (accepting) {
+                append(chunked, b);
+            }
+        }
+        if (!accepting) {
+            reply(sender == null || chunkRefused ? "503 5.5.1 Bad sequence of commands" : "554 5.5.1 No valid recipients",
+                behaviour);
+            chunkRefused = sender != null;
+            if (last) {
+                resetTransaction();
+            }
+            return true;
+        }
+        if (!last) {
+            reply("250 2.0.0 " + size + " octets received", behaviour);
+            return true;
+        }
+        if (behaviour.dropsAt(Stage.END_OF_DATA)) {
+            return false;
+        }
+        String reply;
+        if (chunked.size() > ReceivingSmtpServer.MAX_MESSAGE_BYTES) {
+            reply = "552 5.3.4 Message exceeds the test server's limit of "
+                + ReceivingSmtpServer.MAX_MESSAGE_BYTES + " bytes";
+        } else {
+            reply = behaviour.endOfDataReply();
+            if (code(reply) / 100 == 2 && !store(chunked.toByteArray())) {
+                reply = "452 4.3.1 Test server storage full";
+            }
+        }
+        resetTransaction();
+        reply(reply, behaviour);
+        return true;
+    }
+
     private boolean store(byte[] content) {
         ReceivedMessage message = new ReceivedMessage(sender, recipients, content,
             (InetSocketAddress) socket.getLocalSocketAddress(), socket.getInetAddress(), Instant.now(), tlsActive);
@@ -431,6 +498,10 @@ final class ServerSession implements Runnable {
     }
 
     private void flush() throws IOException {
+        if (unflushed) {
+            // Counted before it leaves: a client that got the replies finds them counted.
+            server.recordReplyBatch();
+        }
         out.flush();
         unflushed = false;
     }
@@ -438,6 +509,8 @@ final class ServerSession implements Runnable {
     private void resetTransaction() {
         sender = null;
         recipients.clear();
+        chunked = null;
+        chunkRefused = false;
     }
 
     private void closeQuietly() {
@@ -460,7 +533,7 @@ final class ServerSession implements Runnable {
             case "AUTH" -> Stage.AUTH;
             case "MAIL" -> Stage.MAIL;
             case "RCPT" -> Stage.RCPT;
-            case "DATA" -> Stage.DATA;
+            case "DATA", "BDAT" -> Stage.DATA;
             case "RSET" -> Stage.RSET;
             case "QUIT" -> Stage.QUIT;
             default -> null;

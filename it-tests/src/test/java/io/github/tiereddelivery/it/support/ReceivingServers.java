@@ -83,13 +83,18 @@ public final class ReceivingServers implements AutoCloseable {
             .until(() -> total(names) >= count);
     }
 
-    /** Every server listening again, behaving normally, with nothing recorded. */
+    /**
+     * Every server listening again, behaving normally, with nothing recorded and no connection open: the sessions
+     * James keeps open between messages end, as on a server's idle timeout, so that no test inherits a session that
+     * began under another test's behaviour.
+     */
     public void reset() throws IOException {
         for (ReceivingSmtpServer server : servers.values()) {
             server.behave(Behaviour.normal());
             if (!server.isRunning()) {
                 server.restart();
             }
+            server.closeConnections();
             server.clear();
         }
     }

@@ -32,12 +32,13 @@ class ConnectionReuseTest {
     static final DeliveryScenario scenario = DeliveryScenario.builder()
         .server("rr-1", "127.0.0.2").server("rr-2", "127.0.0.3").server("rr-3", "127.0.0.4")
         .server("random-1", "127.0.0.5").server("random-2", "127.0.0.6").server("random-3", "127.0.0.7")
-        .server("primary", "127.0.0.8").server("backup", "127.0.0.9")
+        .server("primary", "127.0.0.8").server("backup", "127.0.0.9").server("slow", "127.0.0.10")
         .route("<route domain=\"rr.test\" balancing=\"round-robin\">"
             + "<host>[127.0.0.2]</host><host>[127.0.0.3]</host><host>[127.0.0.4]</host></route>")
         .route("<route domain=\"random.test\"><host>[127.0.0.5]</host><host>[127.0.0.6]</host><host>[127.0.0.7]</host></route>")
         .route("<route domain=\"failover.test\"><host preference=\"10\">[127.0.0.8]</host>"
             + "<host preference=\"20\">[127.0.0.9]</host></route>")
+        .route("<route domain=\"slow.test\"><host>[127.0.0.10]</host></route>")
         .build();
 
     private static int sessions(String... servers) {
@@ -130,5 +131,20 @@ class ConnectionReuseTest {
         scenario.awaitDelivered(40, DELIVERY, "backup");
         assertThat(scenario.receivedMessageIds("backup")).containsExactlyInAnyOrderElementsOf(sent);
         assertThat(scenario.server("primary").connectionCount()).isBetween(1, 5);
+    }
+
+    /**
+     * More mail than sessions for the only server of a route, each reply half a second late: the mail waiting for a
+     * session is not deferred for a delayTime (an hour here) but tried again a moment later, and all of it arrives.
+     */
+    @Test
+    void mailForABusyServerWaitsForASessionInsteadOfForTheNextRetry() throws Exception {
+        scenario.server("slow").behave(Behaviour.builder().replyDelay(Duration.ofMillis(500)).build());
+
+        List<String> sent = sendInParallel(30, "user@slow.test");
+
+        scenario.awaitDelivered(30, DELIVERY, "slow");
+        assertThat(scenario.receivedMessageIds("slow")).containsExactlyInAnyOrderElementsOf(sent);
+        assertThat(scenario.server("slow").connectionCount()).isLessThanOrEqualTo(5);
     }
 }

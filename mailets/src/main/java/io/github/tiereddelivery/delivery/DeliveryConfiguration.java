@@ -48,6 +48,8 @@ public class DeliveryConfiguration {
     static final int MAX_CONNECTION_IDLE_MILLIS = 300_000;
     /** How long a message waits for a server whose connections are all in use before that server counts as busy. */
     static final Duration BUSY_WAIT = Duration.ofSeconds(1);
+    /** How long mail that only met busy servers waits in the queue before its next attempt (not counted as a retry). */
+    public static final Duration BUSY_SERVER_DELAY = Duration.ofSeconds(1);
     private static final int SMTP_PORT = 25;
     private static final int SMTPS_PORT = 465;
     /** What stock RemoteDelivery really runs on, whatever deliveryThreads says: Reactor's bounded elastic pool. */

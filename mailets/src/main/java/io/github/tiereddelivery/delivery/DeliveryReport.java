@@ -28,6 +28,18 @@ public record DeliveryReport(Map<MailAddress, Outcome> outcomes) {
         return statuses(Outcome.Deferred.class);
     }
 
+    /**
+     * Whether the deferred recipients only wait for a server that was busy: each of them met one that had every
+     * session in use (had it been free, it might have taken them).
+     */
+    public boolean deferredOnlyForBusyServers() {
+        List<Outcome.Deferred> deferred = outcomes.values().stream()
+            .filter(Outcome.Deferred.class::isInstance)
+            .map(Outcome.Deferred.class::cast)
+            .collect(Collectors.toList());
+        return !deferred.isEmpty() && deferred.stream().allMatch(Outcome.Deferred::busyServerMet);
+    }
+
     private List<MailAddress> recipients(Class<? extends Outcome> kind) {
         return outcomes.entrySet().stream()
             .filter(entry -> kind.isInstance(entry.getValue()))

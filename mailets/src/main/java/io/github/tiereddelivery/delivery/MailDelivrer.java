@@ -2,10 +2,12 @@ package io.github.tiereddelivery.delivery;
 
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.stream.Collectors;
 
 import org.apache.james.core.MailAddress;
@@ -101,6 +103,7 @@ public class MailDelivrer {
         Map<MailAddress, Outcome> outcomes = new LinkedHashMap<>();
         Map<MailAddress, RecipientStatus> lastFailure = new HashMap<>();
         Map<MailAddress, Integer> boundToTier = new HashMap<>();
+        Set<MailAddress> metBusyServer = new HashSet<>();
         List<MailAddress> pending = new ArrayList<>(recipients);
         for (Candidate candidate : selector.candidates(plan)) {
             List<MailAddress> eligible = pending.stream()
@@ -132,13 +135,17 @@ public class MailDelivrer {
                         boundToTier.put(recipient, candidate.tierIndex());
                         lastFailure.put(recipient, result.status());
                         break;
+                    case SERVER_BUSY:
+                        metBusyServer.add(recipient);
+                        lastFailure.put(recipient, result.status());
+                        break;
                     default:
                         lastFailure.put(recipient, result.status());
                 }
             });
         }
         pending.forEach(recipient -> outcomes.put(recipient, new Outcome.Deferred(lastFailure.getOrDefault(recipient,
-            RecipientStatus.of("4.4.1", "no server of " + plan.describe() + " could be tried")))));
+            RecipientStatus.of("4.4.1", "no server of " + plan.describe() + " could be tried")), metBusyServer.contains(recipient))));
         return outcomes;
     }
 

@@ -71,7 +71,7 @@ public class MailDelivrerToServer {
         try (Lease session = lease.get()) {
             if (session.failedWhileWaiting()) {
                 // The sessions this message waited for failed: not one more attempt at a failing server's pace.
-                return busy(server, recipients, "its sessions failed while this mail waited for one");
+                return failedWhileWaiting(server, recipients);
             }
             AttemptResult result = attempt(mail, recipients, server, plan, ownName, session);
             if (result.condition() == ServerCondition.FAILED) {
@@ -154,6 +154,17 @@ public class MailDelivrerToServer {
             + pool.limits().maxConnectionsPerServer() + " sessions at most, waited up to "
             + pool.limits().busyWait().toMillis() + " ms)");
         LOGGER.debug("{}", status.diagnostic());
+        return AttemptResult.same(server, recipients, new RecipientResult(Verdict.SERVER_BUSY, status), ServerCondition.NOT_ASSESSED);
+    }
+
+    /**
+     * The sessions this mail waited for failed meanwhile: the server failed for it as it would have when tried, so it
+     * moves on (and, if no other server takes it, waits for its next {@code delayTime}), without judging the server
+     * again: the sessions that failed did.
+     */
+    private AttemptResult failedWhileWaiting(Server server, List<MailAddress> recipients) {
+        RecipientStatus status = RecipientStatus.of("4.4.2", server.describe() + ": its sessions failed while this mail "
+            + "waited for one");
         return AttemptResult.same(server, recipients, new RecipientResult(Verdict.SERVER_FAILED, status), ServerCondition.NOT_ASSESSED);
     }
 

@@ -14,7 +14,15 @@ public sealed interface Outcome {
     record Bounced(RecipientStatus status) implements Outcome {
     }
 
-    /** Temporary failure: the recipient stays queued for a retry, or is bounced with this status after maxRetries. */
-    record Deferred(RecipientStatus status) implements Outcome {
+    /**
+     * Temporary failure: the recipient stays queued for a retry, or is bounced with this status after maxRetries.
+     *
+     * @param busyServerMet whether a server that could take the recipient was only busy ({@link Verdict#SERVER_BUSY}):
+     *                      it is worth another try in a moment rather than after the next {@code delayTime}
+     */
+    record Deferred(RecipientStatus status, boolean busyServerMet) implements Outcome {
+        public Deferred(RecipientStatus status) {
+            this(status, false);
+        }
     }
 }

@@ -3,6 +3,7 @@ package io.github.tiereddelivery.delivery;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.ArgumentMatchers.eq;
+import static org.mockito.Mockito.doReturn;
 import static org.mockito.Mockito.doThrow;
 import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.never;
@@ -10,7 +11,12 @@ import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.when;
 
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+
+import org.apache.james.core.MailAddress;
 
 import org.apache.james.queue.api.MailQueue;
 import org.apache.james.queue.api.MailQueue.MailQueueItem.CompletionStatus;
@@ -22,7 +28,9 @@ import org.apache.mailet.base.test.FakeMailetConfig;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-/** What the queue consumer does with a mail whose attempt failed in an unexpected way (a fault of ours). */
+import io.github.tiereddelivery.dsn.RecipientStatus;
+
+/** What the queue consumer does with a mail after its attempt: busy servers, and failures of ours. */
 class DeliveryRunnableTest {
     private MailQueue queue;
     private MailQueue.MailQueueItem item;
@@ -76,4 +84,39 @@ class DeliveryRunnableTest {
         verify(item).done(CompletionStatus.RETRY);
         verify(item, never()).done(eq(CompletionStatus.SUCCESS));
     }
+
+    @Test
+    void aMailThatOnlyMetBusyServersWaitsAMomentWithoutCountingARetry() throws Exception {
+        DeliveryRetriesHelper.incrementRetries(mail);
+        reportEachRecipient(new Outcome.Deferred(BUSY, true));
+
+        runnable.process(item);
+
+        verify(queue).enQueue(mail, DeliveryConfiguration.BUSY_SERVER_DELAY);
+        assertThat(DeliveryRetriesHelper.retrieveRetries(mail)).isEqualTo(1);
+        verify(item).done(CompletionStatus.SUCCESS);
+    }
+
+    @Test
+    void aMailThatAlsoMetAFailingServerWaitsForItsNextDelayAndCountsARetry() throws Exception {
+        mail.setRecipients(List.of(new MailAddress("user@acme.test"), new MailAddress("other@acme.test")));
+        Map<MailAddress, Outcome> outcomes = new LinkedHashMap<>();
+        outcomes.put(new MailAddress("user@acme.test"), new Outcome.Deferred(BUSY, true));
+        outcomes.put(new MailAddress("other@acme.test"), new Outcome.Deferred(REFUSED, false));
+        doReturn(new DeliveryReport(outcomes)).when(delivrer).deliver(any());
+
+        runnable.process(item);
+
+        verify(queue).enQueue(mail, Duration.ofSeconds(10));
+        assertThat(DeliveryRetriesHelper.retrieveRetries(mail)).isEqualTo(1);
+    }
+
+    private void reportEachRecipient(Outcome outcome) {
+        Map<MailAddress, Outcome> outcomes = new LinkedHashMap<>();
+        mail.getRecipients().forEach(recipient -> outcomes.put(recipient, outcome));
+        doReturn(new DeliveryReport(outcomes)).when(delivrer).deliver(any());
+    }
+
+    private static final RecipientStatus BUSY = RecipientStatus.of("4.4.5", "mx1.acme.test[127.0.0.2]:25: busy");
+    private static final RecipientStatus REFUSED = RecipientStatus.of("4.4.1", "mx2.acme.test[127.0.0.3]:25: connection refused");
 }

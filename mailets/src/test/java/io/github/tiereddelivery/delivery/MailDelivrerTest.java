@@ -38,6 +38,7 @@ class MailDelivrerTest {
     private static final RecipientStatus OK = RecipientStatus.of("2.0.0", "250 2.0.0 OK");
     private static final RecipientStatus REFUSED = RecipientStatus.of("4.4.1", "connect to server: Connection refused");
     private static final RecipientStatus GREYLISTED = RecipientStatus.of("4.7.1", "451 4.7.1 greylisted");
+    private static final RecipientStatus BUSY = RecipientStatus.of("4.4.5", "mx1.acme.test[127.0.0.2]:25: busy");
     private static final RecipientStatus UNKNOWN_USER = RecipientStatus.of("5.1.1", "550 5.1.1 unknown user");
 
     private MailAddress alice;
@@ -151,6 +152,41 @@ class MailDelivrerTest {
 
         assertThat(health.availability(PRIMARY)).isEqualTo(ServerHealth.Availability.UP);
         assertThat(health.availability(PRIMARY_TWIN)).isEqualTo(ServerHealth.Availability.PROBE);
+    }
+
+    @Test
+    void aBusyServerIsPassedForTheNextOneWithoutBeingMarkedDown() throws Exception {
+        tiers(PRIMARY, BACKUP);
+        answers(PRIMARY, all(Verdict.SERVER_BUSY, BUSY));
+        answers(BACKUP, all(Verdict.DELIVERED, OK));
+
+        DeliveryReport report = delivrer(0).deliver(mail(alice));
+
+        assertThat(report.delivered()).containsExactly(alice);
+        assertThat(health.availability(PRIMARY)).isEqualTo(ServerHealth.Availability.UP);
+    }
+
+    @Test
+    void aRecipientThatOnlyMetBusyOrFailingServersIsDeferredAsHavingMetABusyOne() throws Exception {
+        tiers(PRIMARY, BACKUP);
+        answers(PRIMARY, all(Verdict.SERVER_BUSY, BUSY));
+        down(BACKUP);
+
+        DeliveryReport report = delivrer(0).deliver(mail(alice));
+
+        assertThat(report.deferredOnlyForBusyServers()).isTrue();
+    }
+
+    @Test
+    void aRecipientThatOnlyMetFailingServersIsNotWaitingForABusyOne() throws Exception {
+        tiers(PRIMARY, BACKUP);
+        down(PRIMARY);
+        down(BACKUP);
+
+        DeliveryReport report = delivrer(0).deliver(mail(alice));
+
+        assertThat(report.deferred()).containsOnlyKeys(alice);
+        assertThat(report.deferredOnlyForBusyServers()).isFalse();
     }
 
     @Test

@@ -115,9 +115,24 @@ public class DeliveryRunnable implements Disposable {
             configuration.onSuccess().ifPresent(state -> sendCopy(mail, delivered, state.getValue()));
         }
         bouncer.bounce(mail, bounced, true);
-        if (!deferred.isEmpty()) {
+        if (report.deferredOnlyForBusyServers()) {
+            waitForBusyServers(mail, deferred);
+        } else if (!deferred.isEmpty()) {
             defer(mail, deferred);
         }
+    }
+
+    /**
+     * No server judged these recipients: the ones that could take them had every session in use. Queued again for
+     * {@link DeliveryConfiguration#BUSY_SERVER_DELAY}, without counting a retry: a busy server is not a failure, and the
+     * mail must not wait a whole {@code delayTime} (hours by default) for a session that ends in milliseconds. The
+     * delivery thread is free meanwhile, so a slow server never holds the threads of the others.
+     */
+    private void waitForBusyServers(Mail mail, Map<MailAddress, RecipientStatus> deferred) throws MailQueue.MailQueueException {
+        mail.setRecipients(deferred.keySet());
+        LOGGER.debug("Mail {}: {} wait for busy servers; next attempt in {}", mail.getName(), deferred.keySet(),
+            DeliveryConfiguration.BUSY_SERVER_DELAY);
+        queue.enQueue(mail, DeliveryConfiguration.BUSY_SERVER_DELAY);
     }
 
     private void defer(Mail mail, Map<MailAddress, RecipientStatus> deferred) throws MailQueue.MailQueueException {

@@ -194,26 +194,10 @@ final class SmtpChannel {
         requireOpen(stage);
         FailureTrackingOutputStream connection = new FailureTrackingOutputStream(out);
         DotStuffingOutputStream data = new DotStuffingOutputStream(connection);
-        try (Watchdog.Guard guard = Watchdog.arm(plain, settings.readTimeout())) {
-            try {
-                content.writeTo(data);
-                data.finish();
-            } catch (IOException e) {
-                if (connection.failure != null || guard.expired()) {
-                    IOException cause = connection.failure != null ? connection.failure : e;
-                    throw failure(stage, Operation.WRITE, cause, guard.expired(), settings.readTimeout());
-                }
-                abort();
-                throw SmtpSessionException.messageContentFailed(
-                    peer + ": could not read the message to send: " + e.getMessage(), e);
-            } catch (RuntimeException e) {
-                abort();
-                throw e;
-            }
-            if (guard.expired()) {
-                throw failure(stage, Operation.WRITE, new SocketTimeoutException(), true, settings.readTimeout());
-            }
-        }
+        writeWithinTimeout(stage, connection, () -> {
+            content.writeTo(data);
+            data.finish();
+        });
         if (debug()) {
             LOG.debug("{} C: (message data)", peer);
             LOG.debug("{} C: .", peer);
@@ -234,14 +218,36 @@ final class SmtpChannel {
         }
         FailureTrackingOutputStream connection = new FailureTrackingOutputStream(out);
         ChunkingOutputStream chunks = new ChunkingOutputStream(connection, chunkSize);
+        writeWithinTimeout(stage, connection, () -> {
+            for (String command : commands) {
+                connection.write(command.getBytes(StandardCharsets.UTF_8));
+                connection.write(CRLF);
+            }
+            content.writeTo(chunks);
+            chunks.finish();
+        });
+        if (debug()) {
+            LOG.debug("{} C: (message data in {} BDAT chunks, the last with LAST)", peer, chunks.chunks());
+        }
+        return chunks.chunks();
+    }
+
+    /** Writes the message (and what goes with it) to {@code connection}. */
+    @FunctionalInterface
+    private interface MessageWrite {
+        void run() throws IOException;
+    }
+
+    /**
+     * Runs a write of the message within the read timeout. A failure of the connection, or the timeout, is the
+     * session's, reported at {@code stage}; a failure reading the content is ours: the connection is closed before the
+     * end of the message, so the server never accepts a truncated one.
+     */
+    private void writeWithinTimeout(Stage stage, FailureTrackingOutputStream connection, MessageWrite write)
+            throws SmtpSessionException {
         try (Watchdog.Guard guard = Watchdog.arm(plain, settings.readTimeout())) {
             try {
-                for (String command : commands) {
-                    connection.write(command.getBytes(StandardCharsets.UTF_8));
-                    connection.write(CRLF);
-                }
-                content.writeTo(chunks);
-                chunks.finish();
+                write.run();
             } catch (IOException e) {
                 if (connection.failure != null || guard.expired()) {
                     IOException cause = connection.failure != null ? connection.failure : e;
@@ -258,10 +264,6 @@ final class SmtpChannel {
                 throw failure(stage, Operation.WRITE, new SocketTimeoutException(), true, settings.readTimeout());
             }
         }
-        if (debug()) {
-            LOG.debug("{} C: (message data in {} BDAT chunks, the last with LAST)", peer, chunks.chunks());
-        }
-        return chunks.chunks();
     }
 
     /**

@@ -215,8 +215,7 @@ public final class SmtpConnection implements Closeable {
         if (mailReply.code() == SERVICE_CLOSING) {
             return new TransactionResult(mailReply, Map.of(), Optional.empty(), Optional.empty());
         }
-        Map<String, SmtpReply> recipientReplies = new LinkedHashMap<>();
-        readRecipientReplies(envelope.recipients(), index -> read(Stage.RCPT), recipientReplies);
+        Map<String, SmtpReply> recipientReplies = readPipelinedRecipientReplies(envelope);
         if (!channel.isOpen()) {
             return new TransactionResult(mailReply, recipientReplies, Optional.empty(), Optional.empty());
         }
@@ -253,8 +252,7 @@ public final class SmtpConnection implements Closeable {
         if (mailReply.code() == SERVICE_CLOSING) {
             return new TransactionResult(mailReply, Map.of(), Optional.empty(), Optional.empty());
         }
-        Map<String, SmtpReply> recipientReplies = new LinkedHashMap<>();
-        readRecipientReplies(envelope.recipients(), index -> read(Stage.RCPT), recipientReplies);
+        Map<String, SmtpReply> recipientReplies = readPipelinedRecipientReplies(envelope);
         if (!channel.isOpen()) {
             // 421 to a RCPT: the server closed the connection before answering DATA.
             return new TransactionResult(mailReply, recipientReplies, Optional.empty(), Optional.empty());
@@ -272,6 +270,13 @@ public final class SmtpConnection implements Closeable {
             return new TransactionResult(mailReply, recipientReplies, Optional.of(dataReply), Optional.empty());
         }
         return new TransactionResult(mailReply, recipientReplies, Optional.of(dataReply), Optional.of(sendData(content)));
+    }
+
+    /** The replies to the RCPT commands of a pipelined group, in order, once the reply to MAIL was read. */
+    private Map<String, SmtpReply> readPipelinedRecipientReplies(Envelope envelope) throws SmtpSessionException {
+        Map<String, SmtpReply> recipientReplies = new LinkedHashMap<>();
+        readRecipientReplies(envelope.recipients(), index -> read(Stage.RCPT), recipientReplies);
+        return recipientReplies;
     }
 
     /** Without PIPELINING: each command waits for the reply to the previous one. */

@@ -110,6 +110,8 @@ class ConnectionReuseTest {
     void aPrimaryThatHangsOnItsPooledConnectionCostsTheTimeoutOnceThenMailFlowsToTheBackup() throws Exception {
         scenario.send(5, "user@failover.test");
         scenario.awaitDelivered(5, DELIVERY, "primary");
+        // Delivery threads that overlapped may have opened more than one session: those stay pooled.
+        int pooledSessions = scenario.server("primary").connectionCount();
         scenario.server("primary").behave(Behaviour.builder().replyDelay(Duration.ofHours(1)).build());
 
         String first = scenario.send("user@failover.test");
@@ -118,7 +120,7 @@ class ConnectionReuseTest {
 
         scenario.awaitDelivered(51, DELIVERY, "backup");
         assertThat(scenario.receivedMessageIds("backup")).containsOnlyOnce(first).containsAll(then);
-        assertThat(scenario.server("primary").connectionCount()).as("no new session while it is down").isEqualTo(1);
+        assertThat(scenario.server("primary").connectionCount()).as("no new session while it is down").isEqualTo(pooledSessions);
         assertThat(scenario.server("primary").messageCount()).isEqualTo(5);
     }
 

@@ -11,6 +11,7 @@ import copy
 import json
 import os
 import random
+import shlex
 import shutil
 import signal
 import socket
@@ -320,12 +321,13 @@ def with_parameters(element, overrides):
 class James:
     """One James JVM. relay: the <mailet> elements of the relay processor; routes: delivery-routes.xml text."""
 
-    def __init__(self, name, root, relay, routes, heap):
+    def __init__(self, name, root, relay, routes, heap, java_options=()):
         self.name = name
         self.dir = root / f"james-{name}"
         self.relay = relay
         self.routes = routes
         self.heap = heap
+        self.java_options = list(java_options)
         self.process = None
         self.smtp_port = None
         self.webadmin_port = None
@@ -370,7 +372,7 @@ class James:
     def start(self, timeout=180):
         self.prepare()
         command = [
-            "java", f"-Xmx{self.heap}",
+            "java", f"-Xmx{self.heap}", *self.java_options,
             f"-Dworking.directory={self.dir}",
             f"-Dextra.props={self.dir / 'conf' / 'jvm.properties'}",
             f"-Dlogback.configurationFile={self.dir / 'conf' / 'logback.xml'}",
@@ -790,24 +792,28 @@ def common_delivery_parameters():
     return result
 
 
+def james_options(args):
+    return shlex.split(args.james_java_options)
+
+
 def make_james(case, root, args, servers, timeouts=None, ordered=False, name=None):
     """servers: [(ip, port)] in order; ordered = fail-over (in order) rather than one balanced tier."""
     extra = [("timeout", timeouts), ("connectiontimeout", timeouts)] if timeouts else []
     name = name or case
     if case == "a":
-        return James(name, root, [mailet("Null", [])], EMPTY_ROUTES, args.james_heap)
+        return James(name, root, [mailet("Null", [])], EMPTY_ROUTES, args.james_heap, james_options(args))
     if case == "b":
         parameters = common_delivery_parameters() + [
             ("deliveryThreads", args.threads),  # stock ignores it and uses 10 x cores threads
             ("gateway", ",".join(f"{ip}:{port}" for ip, port in servers)),
             ("loadBalancing", "false" if ordered else "true"),
         ] + extra
-        return James(name, root, [mailet("RemoteDelivery", parameters)], EMPTY_ROUTES, args.james_heap)
+        return James(name, root, [mailet("RemoteDelivery", parameters)], EMPTY_ROUTES, args.james_heap, james_options(args))
     if case == "c":
         element = with_parameters(project_tiered_mailet(), [("deliveryThreads", args.threads),
                                                             ("routes", "file://conf/delivery-routes.xml")] + extra)
         hosts = [(ip, port, 10 * (i + 1) if ordered else 10) for i, (ip, port) in enumerate(servers)]
-        return James(name, root, [element], routes_file(hosts), args.james_heap)
+        return James(name, root, [element], routes_file(hosts), args.james_heap, james_options(args))
     raise ValueError(case)
 
 
@@ -1256,6 +1262,9 @@ def parse_args(argv):
                                                                           "(default 2)")
     parser.add_argument("--failover-timeout", type=int, default=5, help="connect/greeting timeouts, s (default 5)")
     parser.add_argument("--james-heap", default="512m", help="James' -Xmx (default 512m, as the demo)")
+    parser.add_argument("--james-java-options", default="",
+                        help="more options for James' JVM, e.g. a profiler: "
+                             "'-XX:StartFlightRecording=filename=/tmp/c.jfr,settings=profile'")
     parser.add_argument("--stall-timeout", type=float, default=60.0, help="give a run up after this many seconds "
                                                                          "without progress (default 60)")
     parser.add_argument("--run-timeout", type=float, help="bound per run in s (default 90 + N/15)")

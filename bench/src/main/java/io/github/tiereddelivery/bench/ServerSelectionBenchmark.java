@@ -31,7 +31,7 @@ import io.github.tiereddelivery.routes.RouteTable;
 
 /**
  * Everything the engine does for a recipient before it connects, with 100 000 routes: its route (Router), the tiers
- * of servers (RoutePlanner; IP literals, or a host name answered from the DNS cache) and the order in which to try
+ * of servers (RoutePlanner; IP literals, or a host name whose DNS answers are still valid) and the order in which to try
  * them (ServerSelector: balancing, health memory).
  */
 @State(Scope.Benchmark)
@@ -90,7 +90,10 @@ public class ServerSelectionBenchmark {
         return candidates(domain[cursor.next()]);
     }
 
-    /** A suffix route whose host name's A record (and empty AAAA answer) come from the DNS cache. */
+    /**
+     * A suffix route naming a host whose A record (and empty AAAA answer) were asked once: its plan is kept until the
+     * first of those answers expires (one hour here), as any route used within its TTLs.
+     */
     @Benchmark
     public List<Candidate> suffixRouteOfAHostNameInTheDnsCache(Cursor cursor) {
         return candidates(suffix[cursor.next()]);

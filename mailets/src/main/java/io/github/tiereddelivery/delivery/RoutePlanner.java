@@ -16,6 +16,7 @@ import com.google.common.cache.CacheBuilder;
 import com.google.common.net.InetAddresses;
 
 import io.github.tiereddelivery.dns.AddressAnswer;
+import io.github.tiereddelivery.dns.AnswerExpiry;
 import io.github.tiereddelivery.dns.DnsResolver;
 import io.github.tiereddelivery.dns.MxAnswer;
 import io.github.tiereddelivery.dns.MxRecord;
@@ -39,23 +40,35 @@ public class RoutePlanner {
         .thenComparing(server -> InetAddresses.toAddrString(server.address().getAddress()))
         .thenComparingInt(server -> server.address().getPort());
 
-    /** Routes whose plans stay cached; each plan is a few hundred bytes. */
-    private static final int MAX_CACHED_PLANS = 10_000;
+    /** Plans kept at most, per kind of target; each plan is a few hundred bytes. */
+    private static final int MAX_KEPT_PLANS = 10_000;
 
     private final DnsResolver dns;
     private final int defaultPort;
     private final Function<Route, Optional<Credentials>> credentials;
     /**
-     * Plans of routes made of IP literals only: they depend on the route and its credentials alone, so they are made
-     * once, not per message. Keyed by the route object itself (weak keys compare by identity): a reloaded routes file
-     * brings new objects, and the old plans go with the old table.
+     * Plans of routes, made once and not per message: for IP literals until the route changes, for host names and
+     * {@code mx="name"} until the first of their DNS answers expires. Keyed by the route object itself (weak keys
+     * compare by identity): a reloaded routes file brings new objects, and the old plans go with the old table.
      */
-    private final Cache<Route, LiteralPlan> literalPlans = CacheBuilder.newBuilder()
+    private final Cache<Route, KeptPlan> routePlans = CacheBuilder.newBuilder()
         .weakKeys()
-        .maximumSize(MAX_CACHED_PLANS)
+        .maximumSize(MAX_KEPT_PLANS)
+        .build();
+    /** Plans of recipient domains without a route (their MX), until the first of their DNS answers expires. */
+    private final Cache<String, KeptPlan> domainPlans = CacheBuilder.newBuilder()
+        .maximumSize(MAX_KEPT_PLANS)
         .build();
 
-    private record LiteralPlan(DeliveryTarget target, Optional<Credentials> credentials, Resolution resolution) {
+    /**
+     * A plan and what it was made for: the same target and credentials, and, unless made of IP literals only
+     * ({@code forever}), a resolver clock before {@code expires}.
+     */
+    private record KeptPlan(DeliveryTarget target, Optional<Credentials> credentials, Resolution resolution,
+                            boolean forever, long expires) {
+        boolean serves(DeliveryTarget target, Optional<Credentials> credentials, long now) {
+            return (forever || now - expires < 0) && this.target.equals(target) && this.credentials.equals(credentials);
+        }
     }
 
     public RoutePlanner(DnsResolver dns, int defaultPort, Function<Route, Optional<Credentials>> credentials) {
@@ -69,22 +82,41 @@ public class RoutePlanner {
             return plan((DeliveryTarget.Routed) target);
         }
         String domain = ((DeliveryTarget.DomainMx) target).domain();
-        return viaMx(target, domain, defaultPort, Balancing.RANDOM, Optional.empty(), Optional.empty());
+        KeptPlan kept = domainPlans.getIfPresent(domain);
+        if (kept != null && kept.serves(target, Optional.empty(), dns.now())) {
+            return kept.resolution();
+        }
+        AnswerExpiry expiry = new AnswerExpiry();
+        Resolution resolution = viaMx(target, domain, defaultPort, Balancing.RANDOM, Optional.empty(), Optional.empty(), expiry);
+        if (isKeepable(resolution, expiry)) {
+            domainPlans.put(domain, new KeptPlan(target, Optional.empty(), resolution, false, expiry.earliest()));
+        }
+        return resolution;
     }
 
     private Resolution plan(DeliveryTarget.Routed target) {
         Route route = target.route();
         Optional<Credentials> routeCredentials = credentials.apply(route);
-        LiteralPlan cached = literalPlans.getIfPresent(route);
-        if (cached != null && cached.target().equals(target) && cached.credentials().equals(routeCredentials)) {
-            return cached.resolution();
+        KeptPlan kept = routePlans.getIfPresent(route);
+        if (kept != null && kept.serves(target, routeCredentials, dns.now())) {
+            return kept.resolution();
         }
-        if (!onlyIpLiterals(route)) {
-            return plan(target, routeCredentials);
+        AnswerExpiry expiry = new AnswerExpiry();
+        Resolution resolution = plan(target, routeCredentials, expiry);
+        if (onlyIpLiterals(route)) {
+            routePlans.put(route, new KeptPlan(target, routeCredentials, resolution, true, 0));
+        } else if (isKeepable(resolution, expiry)) {
+            routePlans.put(route, new KeptPlan(target, routeCredentials, resolution, false, expiry.earliest()));
         }
-        Resolution resolution = plan(target, routeCredentials);
-        literalPlans.put(route, new LiteralPlan(target, routeCredentials, resolution));
         return resolution;
+    }
+
+    /**
+     * Servers found from answers that all had a TTL. Never a plan that met a temporary failure (the next message asks
+     * the DNS again), nor one without servers (kept for its retries by the queue, which asks again anyway).
+     */
+    private static boolean isKeepable(Resolution resolution, AnswerExpiry expiry) {
+        return resolution instanceof Resolution.Planned && expiry.isKeepable();
     }
 
     private static boolean onlyIpLiterals(Route route) {
@@ -99,16 +131,16 @@ public class RoutePlanner {
         return true;
     }
 
-    private Resolution plan(DeliveryTarget.Routed target, Optional<Credentials> routeCredentials) {
+    private Resolution plan(DeliveryTarget.Routed target, Optional<Credentials> routeCredentials, AnswerExpiry expiry) {
         Route route = target.route();
         int routePort = route.port().orElse(defaultPort);
         // Credentials of a route are never sent in clear unless the route says tls="none" (or "opportunistic").
         Optional<TlsPolicy> tls = route.tls().or(() -> route.auth().map(any -> TlsPolicy.REQUIRED));
         if (route.destination() instanceof Destination.MxOf) {
             String name = ((Destination.MxOf) route.destination()).name();
-            return viaMx(target, name, routePort, route.balancing(), tls, routeCredentials);
+            return viaMx(target, name, routePort, route.balancing(), tls, routeCredentials, expiry);
         }
-        Lookups lookups = new Lookups();
+        Lookups lookups = new Lookups(expiry);
         for (HostSpec host : ((Destination.Hosts) route.destination()).hosts()) {
             int port = host.port().orElse(routePort);
             if (host.isIpLiteral()) {
@@ -121,14 +153,14 @@ public class RoutePlanner {
     }
 
     private Resolution viaMx(DeliveryTarget target, String name, int port, Balancing balancing,
-                             Optional<TlsPolicy> tls, Optional<Credentials> routeCredentials) {
+                             Optional<TlsPolicy> tls, Optional<Credentials> routeCredentials, AnswerExpiry expiry) {
         MxAnswer answer;
         try {
-            answer = dns.mx(name);
+            answer = dns.mx(name, expiry);
         } catch (TemporaryDnsFailure e) {
             return deferred(e);
         }
-        Lookups lookups = new Lookups();
+        Lookups lookups = new Lookups(expiry);
         if (answer instanceof MxAnswer.NullMx) {
             return new Resolution.Unresolvable(RecipientStatus.of("5.1.10",
                 name + " has a null MX record (RFC 7505): it accepts no mail"), Resolution.Consequence.BOUNCE_NOW);
@@ -161,11 +193,16 @@ public class RoutePlanner {
         private final List<Server> servers = new ArrayList<>();
         private final List<String> missing = new ArrayList<>();
         private final List<String> malformed = new ArrayList<>();
+        private final AnswerExpiry expiry;
         private Optional<TemporaryDnsFailure> temporaryFailure = Optional.empty();
+
+        Lookups(AnswerExpiry expiry) {
+            this.expiry = expiry;
+        }
 
         void resolve(String host, int port, int preference, double weight) {
             try {
-                AddressAnswer answer = dns.addresses(host);
+                AddressAnswer answer = dns.addresses(host, expiry);
                 if (answer instanceof AddressAnswer.Addresses) {
                     List<InetAddress> addresses = ((AddressAnswer.Addresses) answer).addresses();
                     // Every address is a server of the host's preference; they share the host's weight.
@@ -204,7 +241,7 @@ public class RoutePlanner {
     /** Group by preference, lowest first; the same address and port named twice is one server, at its best preference. */
     static List<Tier> tiers(List<Server> servers) {
         if (servers.size() == 1) {
-            // The usual route of one host with one address: made for every message of a host-name route.
+            // The usual route: one host with one address.
             return List.of(new Tier(servers.get(0).preference(), servers));
         }
         Map<InetSocketAddress, Server> unique = new LinkedHashMap<>();

@@ -95,7 +95,12 @@ public class DnsResolver {
     }
 
     public MxAnswer mx(String domain) throws TemporaryDnsFailure {
-        Answer lookup = run(domain, Type.MX);
+        return mx(domain, new AnswerExpiry());
+    }
+
+    /** As {@link #mx(String)}, noting in {@code expiry} how long the answer may be kept. */
+    public MxAnswer mx(String domain, AnswerExpiry expiry) throws TemporaryDnsFailure {
+        Answer lookup = run(domain, Type.MX, expiry);
         switch (lookup.result()) {
             case Lookup.SUCCESSFUL:
                 return toMxAnswer(lookup.records());
@@ -113,11 +118,16 @@ public class DnsResolver {
      * asked for "any address" would do; when nothing was found and one of them failed, the failure wins.
      */
     public AddressAnswer addresses(String host) throws TemporaryDnsFailure {
-        Answer ipv4 = run(host, Type.A);
+        return addresses(host, new AnswerExpiry());
+    }
+
+    /** As {@link #addresses(String)}, noting in {@code expiry} how long the answer may be kept. */
+    public AddressAnswer addresses(String host, AnswerExpiry expiry) throws TemporaryDnsFailure {
+        Answer ipv4 = run(host, Type.A, expiry);
         if (ipv4.result() == Lookup.HOST_NOT_FOUND) {
             return new AddressAnswer.NoSuchHost();
         }
-        Answer ipv6 = run(host, Type.AAAA);
+        Answer ipv6 = run(host, Type.AAAA, expiry);
         List<InetAddress> addresses = new ArrayList<>();
         addAddresses(ipv4, addresses);
         addAddresses(ipv6, addresses);
@@ -136,16 +146,29 @@ public class DnsResolver {
         return new AddressAnswer.NoAddress();
     }
 
-    private Answer run(String name, int type) throws TemporaryDnsFailure {
+    /** The clock of the expiries given in {@link AnswerExpiry}: {@link System#nanoTime()} unless a test sets one. */
+    public long now() {
+        return nanoTime.getAsLong();
+    }
+
+    private Answer run(String name, int type, AnswerExpiry expiry) throws TemporaryDnsFailure {
         Question question = new Question(name, type);
         long now = nanoTime.getAsLong();
         Answer known = remembered.get(question);
         if (known != null && now - known.expires() < 0) {
+            expiry.expiresAt(known.expires());
             return known;
         }
         long[] ttl = responseTtl.get();
         ttl[0] = NO_RESPONSE;
-        Lookup lookup = new Lookup(absolute(name, type), type);
+        Name absolute;
+        try {
+            absolute = absolute(name, type);
+        } catch (TemporaryDnsFailure e) {
+            expiry.unknown();
+            throw e;
+        }
+        Lookup lookup = new Lookup(absolute, type);
         lookup.setResolver(resolver);
         lookup.setCache(cache);
         lookup.setHostsFileParser(null);
@@ -160,8 +183,10 @@ public class DnsResolver {
                 remembered.clear();
             }
             remembered.put(question, answer);
+            expiry.expiresAt(answer.expires());
         } else {
             remembered.remove(question);
+            expiry.unknown();
         }
         return answer;
     }

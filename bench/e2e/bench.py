@@ -1264,7 +1264,7 @@ def parse_args(argv):
     parser.add_argument("--james-heap", default="512m", help="James' -Xmx (default 512m, as the demo)")
     parser.add_argument("--james-java-options", default="",
                         help="more options for James' JVM, e.g. a profiler: "
-                             "'-XX:StartFlightRecording=filename=/tmp/c.jfr,settings=profile'")
+                             "--james-java-options=-XX:StartFlightRecording=filename=/tmp/c.jfr,settings=profile")
     parser.add_argument("--stall-timeout", type=float, default=60.0, help="give a run up after this many seconds "
                                                                          "without progress (default 60)")
     parser.add_argument("--run-timeout", type=float, help="bound per run in s (default 90 + N/15)")

@@ -1,7 +1,5 @@
 package io.github.tiereddelivery.delivery;
 
-import java.util.Locale;
-
 import io.github.tiereddelivery.routes.Route;
 
 /** Where a group of recipients goes: a route (from the routes file or the stock gateway parameter), or the MX of a domain. */
@@ -42,10 +40,23 @@ public sealed interface DeliveryTarget {
         }
     }
 
+    /** Lower case; {@code *.} becomes {@code any.}, {@code *} {@code default}, anything but [a-z0-9.@_-] {@code _}. */
     private static String sanitize(String text) {
-        return text.toLowerCase(Locale.ROOT)
-            .replace("*.", "any.")
-            .replace("*", "default")
-            .replaceAll("[^a-z0-9.@_-]", "_");
+        // A loop, not regular expressions: this runs several times per message (mail names, metrics, balancing).
+        StringBuilder key = new StringBuilder(text.length() + 8);
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c == '*') {
+                boolean suffix = i + 1 < text.length() && text.charAt(i + 1) == '.';
+                key.append(suffix ? "any" : "default");
+            } else if (c >= 'A' && c <= 'Z') {
+                key.append((char) (c + ('a' - 'A')));
+            } else if (c >= 'a' && c <= 'z' || c >= '0' && c <= '9' || c == '.' || c == '@' || c == '_' || c == '-') {
+                key.append(c);
+            } else {
+                key.append('_');
+            }
+        }
+        return key.toString();
     }
 }

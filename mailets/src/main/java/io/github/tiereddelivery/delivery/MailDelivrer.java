@@ -1,6 +1,7 @@
 package io.github.tiereddelivery.delivery;
 
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
@@ -190,17 +191,26 @@ public class MailDelivrer {
 
     /** One line per attempt, its facts also in the MDC (James' convention) for structured logging. */
     private static void audit(Mail mail, RoutePlan plan, Candidate candidate, AttemptResult attempt) {
-        Map<Verdict, List<MailAddress>> byVerdict = attempt.results().entrySet().stream()
-            .collect(Collectors.groupingBy(entry -> entry.getValue().verdict(), LinkedHashMap::new,
-                Collectors.mapping(Map.Entry::getKey, Collectors.toList())));
-        String outcome = byVerdict.entrySet().stream()
-            .map(entry -> name(entry.getKey()) + " " + entry.getValue())
-            .collect(Collectors.joining("; "));
-        RecipientStatus status = attempt.results().values().stream()
-            .filter(result -> result.verdict() != Verdict.DELIVERED)
-            .findFirst()
-            .orElse(attempt.results().values().iterator().next())
-            .status();
+        if (!LOGGER.isInfoEnabled()) {
+            return;
+        }
+        Map<Verdict, List<MailAddress>> byVerdict = new EnumMap<>(Verdict.class);
+        // The reply shown: the first recipient's, unless one was not delivered: then the first such one's.
+        RecipientStatus first = null;
+        RecipientStatus firstNotDelivered = null;
+        for (Map.Entry<MailAddress, RecipientResult> entry : attempt.results().entrySet()) {
+            RecipientResult result = entry.getValue();
+            byVerdict.computeIfAbsent(result.verdict(), any -> new ArrayList<>()).add(entry.getKey());
+            first = first == null ? result.status() : first;
+            if (firstNotDelivered == null && result.verdict() != Verdict.DELIVERED) {
+                firstNotDelivered = result.status();
+            }
+        }
+        RecipientStatus status = firstNotDelivered != null ? firstNotDelivered : first;
+        StringBuilder text = new StringBuilder();
+        byVerdict.forEach((verdict, recipients) -> text.append(text.length() == 0 ? "" : "; ")
+            .append(name(verdict)).append(' ').append(recipients));
+        String outcome = text.toString();
         Server server = attempt.server();
         MDCStructuredLogger.forLogger(LOGGER)
             .field("mail", mail.getName())

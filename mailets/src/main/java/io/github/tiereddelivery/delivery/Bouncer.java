@@ -38,22 +38,29 @@ public class Bouncer {
         this.mailetContext = mailetContext;
     }
 
-    /** @param permanent false when the recipients are bounced because maxRetries is reached */
-    public void bounce(Mail mail, Map<MailAddress, RecipientStatus> failures, boolean permanent) {
+    /**
+     * @param permanent false when the recipients are bounced because maxRetries is reached
+     * @return false when the bounce could not be handed to James (e.g. while James stops): the caller keeps the
+     *         recipients in the queue, so that they are bounced (or delivered) at the next attempt, never dropped
+     */
+    public boolean bounce(Mail mail, Map<MailAddress, RecipientStatus> failures, boolean permanent) {
         if (failures.isEmpty()) {
-            return;
+            return true;
         }
         if (!mail.hasSender()) {
+            // RFC 5321 section 4.5.5: no notification is ever sent for mail with the null reverse-path.
             LOGGER.info("Mail {} has the null sender: no bounce for {}", mail.getName(), failures);
-            return;
+            return true;
         }
         Mail bounce = null;
         try {
             bounce = bounceOf(mail, failures, permanent);
             send(bounce, failures);
+            return true;
         } catch (Exception e) {
-            LOGGER.error("Mail {}: could not hand the bounce for {} to {}", mail.getName(), failures.keySet(),
-                bounceProcessor.map(ProcessingState::getValue).orElse("James' bounce"), e);
+            LOGGER.error("Mail {}: could not hand the bounce for {} to {}; they stay in the queue for the next attempt",
+                mail.getName(), failures.keySet(), bounceProcessor.map(ProcessingState::getValue).orElse("James' bounce"), e);
+            return false;
         } finally {
             LifecycleUtil.dispose(bounce);
         }

@@ -3,6 +3,7 @@ package io.github.tiereddelivery.delivery;
 import java.io.Closeable;
 import java.time.Duration;
 import java.util.Date;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Collectors;
@@ -114,8 +115,12 @@ public class DeliveryRunnable implements Disposable {
         if (!delivered.isEmpty()) {
             configuration.onSuccess().ifPresent(state -> sendCopy(mail, delivered, state.getValue()));
         }
-        bouncer.bounce(mail, bounced, true);
-        if (report.deferredOnlyForBusyServers()) {
+        if (!bouncer.bounce(mail, bounced, true)) {
+            // Not delivered, and the sender could not be told: tried again with the deferred ones rather than dropped.
+            Map<MailAddress, RecipientStatus> unbounced = new LinkedHashMap<>(deferred);
+            unbounced.putAll(bounced);
+            defer(mail, unbounced);
+        } else if (report.deferredOnlyForBusyServers()) {
             waitForBusyServers(mail, deferred);
         } else if (!deferred.isEmpty()) {
             defer(mail, deferred);
@@ -139,7 +144,10 @@ public class DeliveryRunnable implements Disposable {
         int retries = DeliveryRetriesHelper.retrieveRetries(mail);
         if (retries >= configuration.maxRetries()) {
             LOGGER.info("Mail {}: bouncing {} after {} retries", mail.getName(), deferred.keySet(), retries);
-            bouncer.bounce(mail, deferred, false);
+            if (!bouncer.bounce(mail, deferred, false)) {
+                mail.setRecipients(deferred.keySet());
+                queue.enQueue(mail, configuration.delayBeforeRetry(Math.max(1, retries)));
+            }
             return;
         }
         mail.setRecipients(deferred.keySet());

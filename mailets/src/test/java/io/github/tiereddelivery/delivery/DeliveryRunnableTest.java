@@ -16,12 +16,15 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
+import javax.mail.MessagingException;
+
 import org.apache.james.core.MailAddress;
 
 import org.apache.james.queue.api.MailQueue;
 import org.apache.james.queue.api.MailQueue.MailQueueItem.CompletionStatus;
 import org.apache.james.transport.mailets.remote.delivery.DeliveryRetriesHelper;
 import org.apache.mailet.Mail;
+import org.apache.mailet.MailetContext;
 import org.apache.mailet.base.test.FakeMail;
 import org.apache.mailet.base.test.FakeMailContext;
 import org.apache.mailet.base.test.FakeMailetConfig;
@@ -111,6 +114,51 @@ class DeliveryRunnableTest {
         assertThat(DeliveryRetriesHelper.retrieveRetries(mail)).isEqualTo(1);
     }
 
+    @Test
+    void aRejectedRecipientWhoseBounceCannotBeHandedToJamesStaysInTheQueue() throws Exception {
+        reportEachRecipient(new Outcome.Bounced(REJECTED));
+
+        withAMailetContextThatRefusesBounces().process(item);
+
+        verify(queue).enQueue(mail, Duration.ofSeconds(10));
+        assertThat(mail.getRecipients()).containsExactly(new MailAddress("user@acme.test"));
+        verify(item).done(CompletionStatus.SUCCESS);
+    }
+
+    @Test
+    void aMailPastItsRetriesWhoseBounceCannotBeHandedToJamesStaysInTheQueue() throws Exception {
+        for (int retry = 0; retry < 5; retry++) {
+            DeliveryRetriesHelper.incrementRetries(mail);
+        }
+        reportEachRecipient(new Outcome.Deferred(REFUSED, false));
+
+        withAMailetContextThatRefusesBounces().process(item);
+
+        verify(queue).enQueue(eq(mail), any(Duration.class));
+        assertThat(mail.getRecipients()).containsExactly(new MailAddress("user@acme.test"));
+    }
+
+    @Test
+    void aRejectedRecipientWhoseBounceWasHandedToJamesLeavesTheQueue() throws Exception {
+        reportEachRecipient(new Outcome.Bounced(REJECTED));
+
+        runnable.process(item);
+
+        verify(queue, never()).enQueue(any(), any(Duration.class));
+        verify(item).done(CompletionStatus.SUCCESS);
+    }
+
+    private DeliveryRunnable withAMailetContextThatRefusesBounces() throws Exception {
+        MailetContext context = mock(MailetContext.class);
+        doThrow(new MessagingException("spool closed: James is stopping")).when(context).bounce(any(), any());
+        DeliveryConfiguration configuration = DeliveryConfiguration.from(FakeMailetConfig.builder()
+            .mailetName("TieredRemoteDelivery")
+            .setProperty("delayTime", "3 * 10 seconds, 5 minutes")
+            .setProperty("maxRetries", "5")
+            .build());
+        return new DeliveryRunnable(queue, configuration, delivrer, new Bouncer(Optional.empty(), context), context);
+    }
+
     private void reportEachRecipient(Outcome outcome) {
         Map<MailAddress, Outcome> outcomes = new LinkedHashMap<>();
         mail.getRecipients().forEach(recipient -> outcomes.put(recipient, outcome));
@@ -118,5 +166,6 @@ class DeliveryRunnableTest {
     }
 
     private static final RecipientStatus BUSY = RecipientStatus.of("4.4.5", "mx1.acme.test[127.0.0.2]:25: busy");
+    private static final RecipientStatus REJECTED = RecipientStatus.of("5.1.1", "550 5.1.1 no such user");
     private static final RecipientStatus REFUSED = RecipientStatus.of("4.4.1", "mx2.acme.test[127.0.0.3]:25: connection refused");
 }

@@ -14,7 +14,8 @@ import io.github.tiereddelivery.testing.TestCertificates;
 
 /**
  * {@code tls="…"} per route against servers with self-signed certificates: opportunistic encrypts without verifying;
- * required verifies certificate and host name (against the {@code trustStore} parameter) and never sends in clear.
+ * required verifies certificate and host name (against the {@code trustStore} parameter) and never sends in clear,
+ * whatever the mailet's {@code verifyServerIdentity} says.
  */
 class TlsTest {
     private static final TestCertificates UNTRUSTED = certificates("mx.untrusted.test");
@@ -34,6 +35,8 @@ class TlsTest {
             + "<host preference=\"10\">mx.plain.test</host><host preference=\"20\">mx.trusted.test</host></route>")
         .mailetParameter("trustStore", "file://" + TRUSTED.trustStore().toAbsolutePath())
         .mailetParameter("trustStorePassword", TestCertificates.PASSWORD)
+        // Stock's host name check is off for the mailet: a route's tls="required" checks the host name all the same.
+        .mailetParameter("verifyServerIdentity", "false")
         .build();
 
     private static TestCertificates certificates(String hostName) {
@@ -73,6 +76,18 @@ class TlsTest {
             assertThat(message.messageId()).contains(sent);
             assertThat(message.tls()).isTrue();
         });
+    }
+
+    @Test
+    void requiredTlsRefusesATrustedCertificateThatNamesAnotherHostEvenWithVerifyServerIdentityFalse() throws Exception {
+        // mx.untrusted.test now shows the trusted certificate, which names mx.trusted.test.
+        scenario.server("untrusted").behave(Behaviour.builder().startTls(TRUSTED.serverContext()).build());
+
+        String sent = scenario.send("user@verified.test");
+
+        scenario.awaitDelivered(1, Duration.ofSeconds(60), ALL);
+        assertThat(scenario.server("untrusted").commandLines()).noneMatch(line -> line.startsWith("MAIL"));
+        assertThat(scenario.receivedMessageIds("trusted")).containsExactly(sent);
     }
 
     @Test

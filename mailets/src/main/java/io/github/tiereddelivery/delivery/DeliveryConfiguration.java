@@ -6,6 +6,7 @@ import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -230,11 +231,53 @@ public class DeliveryConfiguration {
         }
     }
 
-    private static void warnAboutUnknownParameters(MailetConfig config) {
-        ImmutableList.copyOf(config.getInitParameterNames()).stream()
-            .filter(name -> !name.startsWith("mail.") && !KNOWN_PARAMETERS.contains(name))
-            .forEach(name -> LOGGER.warn("TieredRemoteDelivery ignores the unknown parameter <{}>; known parameters are {}",
-                name, KNOWN_PARAMETERS));
+    /**
+     * Unknown names are logged and ignored, as stock ignores them, unless they look like a misspelt known parameter
+     * ({@code <route>}, {@code <maxretries>}): James refuses to start then, since the intended setting would silently
+     * fall back to its default (SPEC: a configuration error never silently delivers somewhere else).
+     */
+    private static void warnAboutUnknownParameters(MailetConfig config) throws InvalidParameterException {
+        for (String name : ImmutableList.copyOf(config.getInitParameterNames())) {
+            if (name.startsWith("mail.") || KNOWN_PARAMETERS.contains(name)) {
+                continue;
+            }
+            Optional<String> meant = KNOWN_PARAMETERS.stream()
+                .filter(known -> looksMisspelt(name, known))
+                .findFirst();
+            if (meant.isPresent()) {
+                throw new InvalidParameterException("TieredRemoteDelivery has no parameter <" + name + ">: did you mean <"
+                    + meant.get() + ">? Parameter names are case-sensitive; rename it (or remove it)");
+            }
+            LOGGER.warn("TieredRemoteDelivery ignores the unknown parameter <{}>; known parameters are {}", name, KNOWN_PARAMETERS);
+        }
+    }
+
+    /** The same name in another case, or (for names of 5 letters or more) one or two letters off. */
+    static boolean looksMisspelt(String name, String known) {
+        if (name.equalsIgnoreCase(known)) {
+            return true;
+        }
+        return known.length() >= 5 && editDistance(name.toLowerCase(Locale.ROOT), known.toLowerCase(Locale.ROOT)) <= 2;
+    }
+
+    /** Levenshtein distance: insertions, deletions and substitutions. */
+    private static int editDistance(String a, String b) {
+        int[] previous = new int[b.length() + 1];
+        int[] current = new int[b.length() + 1];
+        for (int j = 0; j <= b.length(); j++) {
+            previous[j] = j;
+        }
+        for (int i = 1; i <= a.length(); i++) {
+            current[0] = i;
+            for (int j = 1; j <= b.length(); j++) {
+                int substitution = previous[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
+                current[j] = Math.min(substitution, Math.min(previous[j], current[j - 1]) + 1);
+            }
+            int[] swap = previous;
+            previous = current;
+            current = swap;
+        }
+        return previous[b.length()];
     }
 
     public MailQueueName outgoingQueue() {

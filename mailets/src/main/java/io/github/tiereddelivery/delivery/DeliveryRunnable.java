@@ -33,6 +33,7 @@ import reactor.core.scheduler.Schedulers;
  * the next {@code delayTime} or bounced after {@code maxRetries} (stock RemoteDelivery's retry semantics).
  */
 public class DeliveryRunnable implements Disposable {
+    private static final String DNS_FAILURE = "4.4.3";
     private static final Logger LOGGER = LoggerFactory.getLogger(DeliveryRunnable.class);
 
     private final MailQueue queue;
@@ -142,7 +143,7 @@ public class DeliveryRunnable implements Disposable {
 
     private void defer(Mail mail, Map<MailAddress, RecipientStatus> deferred) throws MailQueue.MailQueueException {
         int retries = DeliveryRetriesHelper.retrieveRetries(mail);
-        if (retries >= configuration.maxRetries()) {
+        if (retries >= retriesBeforeBounce(deferred)) {
             LOGGER.info("Mail {}: bouncing {} after {} retries", mail.getName(), deferred.keySet(), retries);
             if (!bouncer.bounce(mail, deferred, false)) {
                 mail.setRecipients(deferred.keySet());
@@ -165,6 +166,15 @@ public class DeliveryRunnable implements Disposable {
         LOGGER.info("Mail {}: {} deferred, retry {} of {} in {}", mail.getName(), deferred.keySet(), retries + 1,
             configuration.maxRetries(), delay);
         queue.enQueue(mail, delay);
+    }
+
+    /**
+     * {@code maxRetries}; for a temporary DNS failure (RFC 3463 X.4.3, "directory server failure") at least
+     * {@code maxDnsProblemRetries} too: SPEC never bounces such mail before it.
+     */
+    private int retriesBeforeBounce(Map<MailAddress, RecipientStatus> deferred) {
+        boolean dnsFailure = deferred.values().stream().anyMatch(status -> DNS_FAILURE.equals(status.status()));
+        return dnsFailure ? Math.max(configuration.maxRetries(), configuration.maxDnsProblemRetries()) : configuration.maxRetries();
     }
 
     private void sendCopy(Mail mail, List<MailAddress> recipients, String state) {

@@ -213,8 +213,11 @@ public class MailDelivrerToServer {
             .implicitTls(configuration.sslEnable())
             .startTls(startTlsPolicy(tls))
             // Opportunistic TLS encrypts whatever certificate the server shows (Postfix "may"); verifying without
-            // enforcing would only turn a self-signed server into a failure.
-            .verifyCertificates(tls == TlsPolicy.REQUIRED || configuration.sslEnable() ? configuration.verifyServerIdentity() : false)
+            // enforcing would only turn a self-signed server into a failure. Required TLS (SPEC) and implicit TLS (as
+            // stock's JavaMail) verify the chain; stock's verifyServerIdentity is the host name check, which a route's
+            // tls="required" always makes (SPEC: "required verifies the certificate and host name").
+            .verifyCertificates(tls == TlsPolicy.REQUIRED || configuration.sslEnable())
+            .verifyHostName(tls == TlsPolicy.REQUIRED || configuration.verifyServerIdentity())
             .debug(configuration.debug());
         configuration.bind().ifPresent(settings::bindAddress);
         trusted.ifPresent(settings::sslContext);

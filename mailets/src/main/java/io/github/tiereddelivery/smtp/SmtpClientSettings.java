@@ -21,6 +21,7 @@ public final class SmtpClientSettings {
     private final boolean implicitTls;
     private final StartTlsPolicy startTls;
     private final boolean verifyCertificates;
+    private final boolean verifyHostName;
     private final Optional<SSLContext> sslContext;
     private final Optional<Credentials> credentials;
     private final boolean debug;
@@ -35,6 +36,7 @@ public final class SmtpClientSettings {
         this.implicitTls = builder.implicitTls;
         this.startTls = builder.startTls;
         this.verifyCertificates = builder.verifyCertificates;
+        this.verifyHostName = builder.verifyHostName;
         this.sslContext = Optional.ofNullable(builder.sslContext);
         this.credentials = Optional.ofNullable(builder.credentials);
         this.debug = builder.debug;
@@ -57,6 +59,7 @@ public final class SmtpClientSettings {
         builder.implicitTls = implicitTls;
         builder.startTls = startTls;
         builder.verifyCertificates = verifyCertificates;
+        builder.verifyHostName = verifyHostName;
         builder.sslContext = sslContext.orElse(null);
         builder.credentials = credentials.orElse(null);
         builder.debug = debug;
@@ -98,11 +101,19 @@ public final class SmtpClientSettings {
     }
 
     /**
-     * True: the server certificate must be trusted by {@link #sslContext()} (or the JVM default) and match the server
-     * name. False: any certificate is accepted (the connection is encrypted but not authenticated).
+     * True: the server certificate must be trusted by {@link #sslContext()} (or the JVM default), and match the server
+     * name when {@link #verifyHostName()}. False: any certificate is accepted (encrypted, not authenticated).
      */
     public boolean verifyCertificates() {
         return verifyCertificates;
+    }
+
+    /**
+     * With {@link #verifyCertificates()}: the certificate must also name the server (RFC 6125, as for HTTPS); stock's
+     * {@code verifyServerIdentity} ({@code mail.smtp.ssl.checkserveridentity}).
+     */
+    public boolean verifyHostName() {
+        return verifyHostName;
     }
 
     /** The TLS context used when {@link #verifyCertificates()} is true; empty: the JVM default context. */
@@ -144,6 +155,7 @@ public final class SmtpClientSettings {
             && implicitTls == other.implicitTls
             && startTls == other.startTls
             && verifyCertificates == other.verifyCertificates
+            && verifyHostName == other.verifyHostName
             && sslContext.equals(other.sslContext)
             && credentials.equals(other.credentials)
             && debug == other.debug
@@ -154,7 +166,7 @@ public final class SmtpClientSettings {
     @Override
     public int hashCode() {
         return Objects.hash(heloName, connectTimeout, readTimeout, bindAddress, implicitTls, startTls,
-            verifyCertificates, sslContext, credentials, debug, maxReplyLineLength, maxReplyLines);
+            verifyCertificates, verifyHostName, sslContext, credentials, debug, maxReplyLineLength, maxReplyLines);
     }
 
     @Override
@@ -166,6 +178,7 @@ public final class SmtpClientSettings {
             + ", implicitTls=" + implicitTls
             + ", startTls=" + startTls
             + ", verifyCertificates=" + verifyCertificates
+            + ", verifyHostName=" + verifyHostName
             + ", sslContext=" + (sslContext.isPresent() ? "custom" : "default")
             + ", credentials=" + credentials.map(Credentials::toString).orElse("none")
             + ", debug=" + debug
@@ -181,6 +194,7 @@ public final class SmtpClientSettings {
         private boolean implicitTls;
         private StartTlsPolicy startTls = StartTlsPolicy.NEVER;
         private boolean verifyCertificates = true;
+        private boolean verifyHostName = true;
         private SSLContext sslContext;
         private Credentials credentials;
         private boolean debug;
@@ -234,6 +248,12 @@ public final class SmtpClientSettings {
         /** Default true. */
         public Builder verifyCertificates(boolean verifyCertificates) {
             this.verifyCertificates = verifyCertificates;
+            return this;
+        }
+
+        /** Default true; only used with {@link #verifyCertificates(boolean)} true. */
+        public Builder verifyHostName(boolean verifyHostName) {
+            this.verifyHostName = verifyHostName;
             return this;
         }
 

@@ -21,8 +21,8 @@ final class TlsLayer {
     }
 
     /**
-     * Layers TLS over {@code plain} and completes the handshake. With certificate verification the server name is
-     * checked against the certificate (RFC 6125 rules as for HTTPS); a host name is also sent as SNI.
+     * Layers TLS over {@code plain} and completes the handshake. With certificate and host name verification the
+     * server name is checked against the certificate (RFC 6125 rules as for HTTPS); a host name is also sent as SNI.
      */
     static SSLSocket handshake(Socket plain, String serverName, SmtpClientSettings settings) throws IOException {
         boolean hostName = AddressLiteral.parse(serverName).isEmpty();
@@ -31,7 +31,7 @@ final class TlsLayer {
             .createSocket(plain, peerHost, plain.getPort(), true);
         SSLParameters parameters = tls.getSSLParameters();
         parameters.setServerNames(hostName ? List.of(new SNIHostName(serverName)) : List.of());
-        if (settings.verifyCertificates()) {
+        if (settings.verifyCertificates() && settings.verifyHostName()) {
             parameters.setEndpointIdentificationAlgorithm("HTTPS");
         }
         tls.setSSLParameters(parameters);

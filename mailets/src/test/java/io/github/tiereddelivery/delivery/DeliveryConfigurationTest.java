@@ -114,6 +114,27 @@ class DeliveryConfigurationTest {
     }
 
     @Test
+    void aMisspeltParameterNameIsRefusedWithTheNameItLooksLike() {
+        assertThatThrownBy(() -> DeliveryConfiguration.from(config().setProperty("route", "file://conf/other.xml").build()))
+            .isInstanceOf(InvalidParameterException.class)
+            .hasMessageContaining("<route>")
+            .hasMessageContaining("did you mean <routes>?");
+    }
+
+    @Test
+    void aParameterNameInTheWrongCaseIsRefused() {
+        assertThatThrownBy(() -> DeliveryConfiguration.from(config().setProperty("maxretries", "2").build()))
+            .isInstanceOf(InvalidParameterException.class)
+            .hasMessageContaining("did you mean <maxRetries>?");
+    }
+
+    @Test
+    void anUnknownParameterUnlikeAnyKnownOneIsIgnoredAsStockIgnoresIt() throws Exception {
+        assertThat(DeliveryConfiguration.from(config().setProperty("comment", "relay for the branch offices").build()).maxRetries())
+            .isEqualTo(5);
+    }
+
+    @Test
     void deliveryThreadsIsHonoured() throws Exception {
         assertThat(DeliveryConfiguration.from(config().setProperty("deliveryThreads", "3").build()).deliveryThreads()).isEqualTo(3);
     }

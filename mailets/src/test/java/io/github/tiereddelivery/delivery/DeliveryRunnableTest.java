@@ -148,6 +148,39 @@ class DeliveryRunnableTest {
         verify(item).done(CompletionStatus.SUCCESS);
     }
 
+    @Test
+    void aTemporaryDnsFailureIsNotBouncedBeforeMaxDnsProblemRetriesEvenPastMaxRetries() throws Exception {
+        DeliveryRetriesHelper.incrementRetries(mail);
+        reportEachRecipient(new Outcome.Deferred(DNS_DOWN, false));
+
+        withRetries("1", "3").process(item);
+
+        verify(queue).enQueue(eq(mail), any(Duration.class));
+        assertThat(DeliveryRetriesHelper.retrieveRetries(mail)).isEqualTo(2);
+    }
+
+    @Test
+    void aServerFailureIsBouncedAtMaxRetriesWhateverMaxDnsProblemRetriesSays() throws Exception {
+        DeliveryRetriesHelper.incrementRetries(mail);
+        reportEachRecipient(new Outcome.Deferred(REFUSED, false));
+
+        withRetries("1", "3").process(item);
+
+        verify(queue, never()).enQueue(any(), any(Duration.class));
+        verify(item).done(CompletionStatus.SUCCESS);
+    }
+
+    private DeliveryRunnable withRetries(String maxRetries, String maxDnsProblemRetries) throws Exception {
+        DeliveryConfiguration configuration = DeliveryConfiguration.from(FakeMailetConfig.builder()
+            .mailetName("TieredRemoteDelivery")
+            .setProperty("delayTime", "10 seconds")
+            .setProperty("maxRetries", maxRetries)
+            .setProperty("maxDnsProblemRetries", maxDnsProblemRetries)
+            .build());
+        FakeMailContext context = FakeMailContext.defaultContext();
+        return new DeliveryRunnable(queue, configuration, delivrer, new Bouncer(Optional.empty(), context), context);
+    }
+
     private DeliveryRunnable withAMailetContextThatRefusesBounces() throws Exception {
         MailetContext context = mock(MailetContext.class);
         doThrow(new MessagingException("spool closed: James is stopping")).when(context).bounce(any(), any());
@@ -167,5 +200,6 @@ class DeliveryRunnableTest {
 
     private static final RecipientStatus BUSY = RecipientStatus.of("4.4.5", "mx1.acme.test[127.0.0.2]:25: busy");
     private static final RecipientStatus REJECTED = RecipientStatus.of("5.1.1", "550 5.1.1 no such user");
+    private static final RecipientStatus DNS_DOWN = RecipientStatus.of("4.4.3", "MX look-up of acme.test: SERVFAIL");
     private static final RecipientStatus REFUSED = RecipientStatus.of("4.4.1", "mx2.acme.test[127.0.0.3]:25: connection refused");
 }

@@ -108,6 +108,25 @@ class SmtpConnectionTlsTest {
     }
 
     @Test
+    void withoutTheHostNameCheckATrustedCertificateForAnotherNameIsAccepted() throws Exception {
+        send(settings(StartTlsPolicy.REQUIRED).verifyCertificates(true).verifyHostName(false).sslContext(trusting()),
+            "other.tls.test");
+
+        assertThat(server.awaitMessages(1, Duration.ofSeconds(5))).singleElement()
+            .satisfies(message -> assertThat(message.tls()).isTrue());
+    }
+
+    @Test
+    void withoutTheHostNameCheckAnUntrustedCertificateIsStillRefused() {
+        SmtpSessionException failure = catchThrowableOfType(
+            () -> send(settings(StartTlsPolicy.REQUIRED).verifyCertificates(true).verifyHostName(false), SERVER_NAME),
+            SmtpSessionException.class);
+
+        assertThat(failure.stage()).isEqualTo(Stage.STARTTLS);
+        assertThat(server.messageCount()).isZero();
+    }
+
+    @Test
     void requiredTlsNeverSendsInClearWhenTheServerDoesNotOfferIt() {
         server.behave(Behaviour.normal());
 

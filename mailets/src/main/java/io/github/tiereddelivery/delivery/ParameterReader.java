@@ -1,6 +1,7 @@
 package io.github.tiereddelivery.delivery;
 
 import java.net.InetAddress;
+import java.net.UnknownHostException;
 import java.util.Locale;
 import java.util.Optional;
 
@@ -75,10 +76,16 @@ class ParameterReader {
         if (value.isEmpty()) {
             return Optional.empty();
         }
-        if (!InetAddresses.isInetAddress(value.get())) {
-            throw invalid(name, value.get(), "write a local IP address such as 192.0.2.1 or 2001:db8::1");
+        if (InetAddresses.isInetAddress(value.get())) {
+            return Optional.of(InetAddresses.forString(value.get()));
         }
-        return Optional.of(InetAddresses.forString(value.get()));
+        // As stock's mail.smtp.localaddress: a host name of this machine is resolved (once, at start).
+        try {
+            return Optional.of(InetAddress.getByName(value.get()));
+        } catch (UnknownHostException | SecurityException e) {
+            throw invalid(name, value.get(), "it is neither an IP address nor a name with an address; write a local "
+                + "IP address such as 192.0.2.1 or 2001:db8::1");
+        }
     }
 
     static InvalidParameterException invalid(String name, String value, String fix) {

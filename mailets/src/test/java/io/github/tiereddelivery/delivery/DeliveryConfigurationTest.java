@@ -3,6 +3,7 @@ package io.github.tiereddelivery.delivery;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 
@@ -132,6 +133,18 @@ class DeliveryConfigurationTest {
     void anUnknownParameterUnlikeAnyKnownOneIsIgnoredAsStockIgnoresIt() throws Exception {
         assertThat(DeliveryConfiguration.from(config().setProperty("comment", "relay for the branch offices").build()).maxRetries())
             .isEqualTo(5);
+    }
+
+    @Test
+    void bindTakesAnIpAddress() throws Exception {
+        assertThat(DeliveryConfiguration.from(config().setProperty("bind", "127.0.0.1").build()).bind())
+            .contains(InetAddress.getByName("127.0.0.1"));
+    }
+
+    @Test
+    void bindTakesAHostNameOfThisMachineAsStockDoes() throws Exception {
+        assertThat(DeliveryConfiguration.from(config().setProperty("bind", "localhost").build()).bind())
+            .hasValueSatisfying(address -> assertThat(address.isLoopbackAddress()).isTrue());
     }
 
     @Test

@@ -107,7 +107,9 @@ public class DeliveryRunnable implements Disposable {
 
     /**
      * The copies for onSuccess and the bounce are made before the mail is changed for its retry. Should re-queuing
-     * fail, the queue gets the mail back holding only the deferred recipients: nobody is delivered twice.
+     * fail, the queue gets the mail back (RETRY): James' memory queue takes back this mail object, which holds only
+     * the deferred recipients; a JMS queue (ActiveMQ) rolls back to the message as it was dequeued, so the recipients
+     * delivered by this attempt would get it again. At least once, never lost.
      */
     private void act(Mail mail, DeliveryReport report) throws Exception {
         Map<MailAddress, RecipientStatus> deferred = report.deferred();

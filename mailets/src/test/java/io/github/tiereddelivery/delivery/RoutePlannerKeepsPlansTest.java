@@ -55,11 +55,16 @@ class RoutePlannerKeepsPlansTest {
         return DeliveryTarget.Routed.fromFile(Route.of(RouteKey.ofDomain("acme.test"), new Destination.Hosts(specs)));
     }
 
-    @Test
-    void aRouteNamingAHostIsPlannedOnceWhileItsDnsAnswersLast() throws Exception {
+    /** A route naming mail.acme.test, whose A record lives 60 s (no AAAA record, for an hour). */
+    private DeliveryTarget routeOfAHostWhoseAddressLivesOneMinute() throws Exception {
         server.answer("mail.acme.test.", Type.A, Rcode.NOERROR, a("mail.acme.test.", "127.0.0.2", 60));
         noIpv6("mail.acme.test.");
-        DeliveryTarget target = hostRoute("mail.acme.test");
+        return hostRoute("mail.acme.test");
+    }
+
+    @Test
+    void aRouteNamingAHostIsPlannedOnceWhileItsDnsAnswersLast() throws Exception {
+        DeliveryTarget target = routeOfAHostWhoseAddressLivesOneMinute();
 
         Resolution first = planner.plan(target);
         passSeconds(59);
@@ -71,9 +76,7 @@ class RoutePlannerKeepsPlansTest {
 
     @Test
     void aRouteNamingAHostIsPlannedAgainOnceItsFirstDnsAnswerExpired() throws Exception {
-        server.answer("mail.acme.test.", Type.A, Rcode.NOERROR, a("mail.acme.test.", "127.0.0.2", 60));
-        noIpv6("mail.acme.test.");
-        DeliveryTarget target = hostRoute("mail.acme.test");
+        DeliveryTarget target = routeOfAHostWhoseAddressLivesOneMinute();
 
         Resolution first = planner.plan(target);
         passSeconds(61);

@@ -22,14 +22,20 @@ class TransportHostnameMxTest {
     @RegisterExtension
     static final DeliveryScenario scenario = DeliveryScenario.builder()
         .server("mx1", "127.0.0.2").server("mx2", "127.0.0.3").server("mx3", "127.0.0.4").server("decoy", "127.0.0.5")
-        .dns(zone -> records(zone, false))
+        .dns(zone -> records(zone, false, false))
         .route("<route domain=\"customer.test\" mx=\"delivery.customer.test\"/>")
         .route("<route domain=\"moving.test\" mx=\"delivery.moving.test\"/>")
+        .route("<route domain=\"renumbered.test\"><host>mail.renumbered.test</host></route>")
         .build();
 
-    /** @param moved whether delivery.moving.test's MX points at mx3 (true) or mx1 (false) */
-    private static void records(DnsZone.Builder zone, boolean moved) {
-        zone.ttl(TTL)
+    /**
+     * @param moved whether delivery.moving.test's MX points at mx3 (true) or mx1 (false)
+     * @param renumbered whether mail.renumbered.test's address is mx3's (true) or mx1's (false)
+     */
+    private static void records(DnsZone.Builder zone, boolean moved, boolean renumbered) {
+        // Authoritative, so that negative answers (no AAAA record) carry the SOA and are kept for the TTL too: plans
+        // are kept as long as with real DNS servers, and the tests below show they are made again after the TTL.
+        zone.ttl(TTL).authoritative()
             .mx("delivery.customer.test", 10, "mx1.delivery.customer.test")
             .mx("delivery.customer.test", 10, "mx2.delivery.customer.test")
             .mx("delivery.customer.test", 20, "mx3.delivery.customer.test")
@@ -40,7 +46,8 @@ class TransportHostnameMxTest {
             .mx("customer.test", 10, "decoy.customer.test")
             .mx("moving.test", 10, "decoy.customer.test")
             .a("decoy.customer.test", "127.0.0.5")
-            .mx("delivery.moving.test", 10, moved ? "mx3.delivery.customer.test" : "mx1.delivery.customer.test");
+            .mx("delivery.moving.test", 10, moved ? "mx3.delivery.customer.test" : "mx1.delivery.customer.test")
+            .a("mail.renumbered.test", renumbered ? "127.0.0.4" : "127.0.0.2");
     }
 
     @Test
@@ -73,7 +80,7 @@ class TransportHostnameMxTest {
         assertThat(scenario.server("mx1").messageCount()).isEqualTo(5);
 
         DnsZone.Builder moved = DnsZone.builder();
-        records(moved, true);
+        records(moved, true, false);
         scenario.dns().reload(moved.build());
         Thread.sleep(TTL.multipliedBy(2).toMillis());
         scenario.send(5, "user@moving.test");
@@ -82,5 +89,23 @@ class TransportHostnameMxTest {
         assertThat(scenario.server("mx1").messageCount()).isEqualTo(5);
         assertThat(scenario.server("mx3").messageCount()).isEqualTo(5);
         assertThat(scenario.server("decoy").messageCount()).isZero();
+    }
+
+    /** The plan of a host-name route is kept until the TTL of the host's address, not longer. */
+    @Test
+    void aChangedAddressOfARoutedHostIsFollowedAfterItsTtlWithoutRestartingJames() throws Exception {
+        scenario.send(5, "user@renumbered.test");
+        scenario.awaitDelivered(5, Duration.ofSeconds(60), ALL);
+        assertThat(scenario.server("mx1").messageCount()).isEqualTo(5);
+
+        DnsZone.Builder renumbered = DnsZone.builder();
+        records(renumbered, false, true);
+        scenario.dns().reload(renumbered.build());
+        Thread.sleep(TTL.multipliedBy(2).toMillis());
+        scenario.send(5, "user@renumbered.test");
+
+        scenario.awaitDelivered(10, Duration.ofSeconds(60), ALL);
+        assertThat(scenario.server("mx1").messageCount()).isEqualTo(5);
+        assertThat(scenario.server("mx3").messageCount()).isEqualTo(5);
     }
 }

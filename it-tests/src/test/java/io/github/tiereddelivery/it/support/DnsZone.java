@@ -44,6 +44,7 @@ public final class DnsZone {
     private final List<Cname> cnames;
     private final Set<String> servfailDomains;
     private final Duration ttl;
+    private final boolean authoritative;
 
     private DnsZone(Builder builder) {
         this.addresses = ImmutableList.copyOf(builder.addresses);
@@ -52,6 +53,7 @@ public final class DnsZone {
         this.cnames = ImmutableList.copyOf(builder.cnames);
         this.servfailDomains = ImmutableSet.copyOf(builder.servfailDomains);
         this.ttl = builder.ttl;
+        this.authoritative = builder.authoritative;
     }
 
     public static Builder builder() {
@@ -87,6 +89,10 @@ public final class DnsZone {
         return ttl;
     }
 
+    boolean authoritative() {
+        return authoritative;
+    }
+
     public static final class Builder {
         private final List<Address> addresses = new ArrayList<>();
         private final List<Mx> mxs = new ArrayList<>();
@@ -94,6 +100,7 @@ public final class DnsZone {
         private final List<Cname> cnames = new ArrayList<>();
         private final Set<String> servfailDomains = new LinkedHashSet<>();
         private Duration ttl = Duration.ZERO;
+        private boolean authoritative;
 
         private Builder() {
         }
@@ -148,7 +155,20 @@ public final class DnsZone {
             return this;
         }
 
+        /**
+         * Answers as the authoritative server of {@code test.}, as real DNS does: "no such record" and "no such name"
+         * come with the zone's SOA (RFC 2308), so resolvers keep them for the TTL like positive answers. Without it
+         * dnsmasq gives them without SOA, which nobody may cache. Every name of the zone must end in {@code .test};
+         * other names are refused. Not with {@link #servfail}.
+         */
+        public Builder authoritative() {
+            this.authoritative = true;
+            return this;
+        }
+
         public DnsZone build() {
+            Preconditions.checkState(!authoritative || servfailDomains.isEmpty(),
+                "an authoritative zone answers for every name of test.: it cannot send some to the SERVFAIL responder");
             return new DnsZone(this);
         }
 

@@ -141,6 +141,12 @@ public final class Dnsmasq implements AutoCloseable {
             "--local-ttl=" + zone.ttl().toSeconds(),
             "--log-facility=-",          // log to stderr, which this fixture collects
             "--log-queries"));
+        if (zone.authoritative()) {
+            // Authoritative for test.: negative answers carry the SOA, whose TTL and minimum are the zone's TTL.
+            command.add("--auth-server=ns.test,127.0.0.1");
+            command.add("--auth-zone=test");
+            command.add("--auth-ttl=" + zone.ttl().toSeconds());
+        }
         zone.addresses().forEach(a -> command.add("--host-record=" + a.name() + "," + a.address().getHostAddress()));
         zone.mxs().forEach(mx -> command.add("--mx-host=" + mx.name() + "," + mx.target() + "," + mx.preference()));
         // RFC 7505 null MX, "MX 0 .": RDATA = preference 0 (0x0000) + the root name (0x00). --mx-host cannot say it.

@@ -23,6 +23,7 @@ import org.xbill.DNS.Message;
 import org.xbill.DNS.Name;
 import org.xbill.DNS.Rcode;
 import org.xbill.DNS.Record;
+import org.xbill.DNS.SOARecord;
 import org.xbill.DNS.Section;
 import org.xbill.DNS.SimpleResolver;
 import org.xbill.DNS.Type;
@@ -215,6 +216,36 @@ class DnsmasqTest {
             .hasMessageContaining("not an IPv4 literal");
     }
 
+    @Test
+    void anAuthoritativeZoneGivesNoSuchRecordWithItsSoaAndTtl() throws Exception {
+        dnsmasq = Dnsmasq.start(DnsZone.builder().ttl(Duration.ofSeconds(7)).authoritative().a("mail.acme.test", "127.0.0.2").build());
+
+        Message answer = ask("mail.acme.test", Type.AAAA);
+
+        assertThat(answer.getRcode()).isEqualTo(Rcode.NOERROR);
+        assertThat(answer.getSection(Section.ANSWER)).isEmpty();
+        assertThat(records(answer, Section.AUTHORITY, SOARecord.class)).singleElement()
+            .satisfies(soa -> assertThat(Math.min(soa.getTTL(), soa.getMinimum())).isEqualTo(7));
+    }
+
+    @Test
+    void anAuthoritativeZoneGivesNoSuchNameWithItsSoa() throws Exception {
+        dnsmasq = Dnsmasq.start(DnsZone.builder().ttl(Duration.ofSeconds(7)).authoritative().a("mail.acme.test", "127.0.0.2").build());
+
+        Message answer = ask("ghost.acme.test", Type.A);
+
+        assertThat(answer.getRcode()).isEqualTo(Rcode.NXDOMAIN);
+        assertThat(records(answer, Section.AUTHORITY, SOARecord.class)).hasSize(1);
+    }
+
+    @Test
+    void anAuthoritativeZoneStillAnswersItsRecordsWithTheirTtl() throws Exception {
+        dnsmasq = Dnsmasq.start(DnsZone.builder().ttl(Duration.ofSeconds(7)).authoritative().a("mail.acme.test", "127.0.0.2").build());
+
+        assertThat(records(ask("mail.acme.test", Type.A), ARecord.class)).singleElement()
+            .satisfies(a -> assertThat(a.getTTL()).isEqualTo(7));
+    }
+
     private Message ask(String name, int type) throws IOException {
         return resolver().send(query(name, type));
     }
@@ -230,7 +261,11 @@ class DnsmasqTest {
     }
 
     private static <T extends Record> List<T> records(Message answer, Class<T> type) {
-        return answer.getSection(Section.ANSWER).stream()
+        return records(answer, Section.ANSWER, type);
+    }
+
+    private static <T extends Record> List<T> records(Message answer, int section, Class<T> type) {
+        return answer.getSection(section).stream()
             .filter(type::isInstance)
             .map(type::cast)
             .collect(Collectors.toList());

@@ -5,6 +5,7 @@ import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -57,8 +58,8 @@ public class DeliveryConfiguration {
     private static final int STOCK_DELIVERY_THREADS = Schedulers.DEFAULT_BOUNDED_ELASTIC_SIZE;
     /** JavaMail properties with an equivalent in our SMTP client; the others are reported as ignored. */
     private static final Set<String> HONOURED_MAIL_PROPERTIES = ImmutableSet.of(
-        "mail.smtp.localhost", "mail.smtp.timeout", "mail.smtp.connectiontimeout",
-        "mail.smtps.localhost", "mail.smtps.timeout", "mail.smtps.connectiontimeout");
+        "mail.smtp.localhost", "mail.smtp.timeout", "mail.smtp.connectiontimeout", "mail.smtp.ssl.trust",
+        "mail.smtps.localhost", "mail.smtps.timeout", "mail.smtps.connectiontimeout", "mail.smtps.ssl.trust");
     private static final Set<String> KNOWN_PARAMETERS = ImmutableSet.of(
         "outgoing", "outgoingQueue", "delayTime", "maxRetries", "maxDnsProblemRetries", "deliveryThreads", "sendpartial",
         "bounceProcessor", "onSuccess", "timeout", "connectiontimeout", "connectionTimeout", "startTLS", "sslEnable",
@@ -81,6 +82,8 @@ public class DeliveryConfiguration {
     private final boolean sslEnable;
     private final boolean verifyServerIdentity;
     private final Optional<String> heloName;
+    /** JavaMail's {@code mail.smtp(s).ssl.trust}: "*" or host names whose certificates are taken unverified. */
+    private final Optional<String> sslTrust;
     private final List<String> gateway;
     private final Optional<Integer> gatewayPort;
     private final Optional<String> gatewayUsername;
@@ -123,6 +126,7 @@ public class DeliveryConfiguration {
         sslEnable = parameters.bool("sslEnable", false);
         verifyServerIdentity = parameters.bool("verifyServerIdentity", true);
         heloName = Optional.ofNullable(mailProperties.get("localhost")).or(() -> parameters.string("heloName"));
+        sslTrust = Optional.ofNullable(mailProperties.get("trust")).filter(value -> !value.isBlank());
         gateway = parameters.string("gateway")
             .map(value -> Splitter.on(',').trimResults().omitEmptyStrings().splitToList(value))
             .orElse(ImmutableList.of());
@@ -330,6 +334,16 @@ public class DeliveryConfiguration {
 
     public boolean verifyServerIdentity() {
         return verifyServerIdentity;
+    }
+
+    /**
+     * JavaMail's {@code mail.smtp(s).ssl.trust}, for {@code sslEnable}: {@code *} trusts every server's certificate,
+     * a whitespace-separated list of host names trusts those servers' certificates, unverified.
+     */
+    public boolean sslTrusts(String host) {
+        return sslTrust.map(value -> value.equals("*")
+                || Arrays.stream(value.trim().split("\\s+")).anyMatch(trusted -> trusted.equalsIgnoreCase(host)))
+            .orElse(false);
     }
 
     public Optional<String> heloName() {

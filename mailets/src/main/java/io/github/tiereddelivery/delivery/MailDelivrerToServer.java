@@ -57,7 +57,7 @@ public class MailDelivrerToServer {
 
     public AttemptResult attempt(Mail mail, List<MailAddress> recipients, Server server, RoutePlan plan) {
         String ownName = heloName.get();
-        ConnectionKey key = new ConnectionKey(server.address(), server.hostname(), settings(plan, ownName));
+        ConnectionKey key = new ConnectionKey(server.address(), server.hostname(), settings(plan, ownName, server));
         Optional<Lease> lease;
         try {
             lease = pool.lease(key);
@@ -204,7 +204,7 @@ public class MailDelivrerToServer {
         return greeter.equalsIgnoreCase(ownName);
     }
 
-    private SmtpClientSettings settings(RoutePlan plan, String ownName) {
+    private SmtpClientSettings settings(RoutePlan plan, String ownName, Server server) {
         TlsPolicy tls = plan.tls().orElse(configuration.startTls() ? TlsPolicy.OPPORTUNISTIC : TlsPolicy.NONE);
         SmtpClientSettings.Builder settings = SmtpClientSettings.builder()
             .heloName(ownName)
@@ -216,7 +216,8 @@ public class MailDelivrerToServer {
             // enforcing would only turn a self-signed server into a failure. Required TLS (SPEC) and implicit TLS (as
             // stock's JavaMail) verify the chain; stock's verifyServerIdentity is the host name check, which a route's
             // tls="required" always makes (SPEC: "required verifies the certificate and host name").
-            .verifyCertificates(tls == TlsPolicy.REQUIRED || configuration.sslEnable())
+            // JavaMail's mail.smtp(s).ssl.trust lets stock configurations reach a self-signed SMTPS server.
+            .verifyCertificates(tls == TlsPolicy.REQUIRED || configuration.sslEnable() && !configuration.sslTrusts(server.hostname()))
             .verifyHostName(tls == TlsPolicy.REQUIRED || configuration.verifyServerIdentity())
             .debug(configuration.debug());
         configuration.bind().ifPresent(settings::bindAddress);

@@ -148,6 +148,27 @@ class DeliveryConfigurationTest {
     }
 
     @Test
+    void javaMailSslTrustOfAStarTrustsEveryServer() throws Exception {
+        DeliveryConfiguration configuration = DeliveryConfiguration.from(config().setProperty("mail.smtps.ssl.trust", "*").build());
+
+        assertThat(configuration.sslTrusts("mx.acme.test")).isTrue();
+    }
+
+    @Test
+    void javaMailSslTrustOfHostNamesTrustsThoseServersOnly() throws Exception {
+        DeliveryConfiguration configuration = DeliveryConfiguration.from(config()
+            .setProperty("mail.smtp.ssl.trust", "mx1.acme.test  MX2.acme.test").build());
+
+        assertThat(configuration.sslTrusts("mx2.acme.test")).isTrue();
+        assertThat(configuration.sslTrusts("mx3.acme.test")).isFalse();
+    }
+
+    @Test
+    void withoutJavaMailSslTrustNoServerIsTrustedUnverified() throws Exception {
+        assertThat(DeliveryConfiguration.from(config().build()).sslTrusts("mx.acme.test")).isFalse();
+    }
+
+    @Test
     void deliveryThreadsIsHonoured() throws Exception {
         assertThat(DeliveryConfiguration.from(config().setProperty("deliveryThreads", "3").build()).deliveryThreads()).isEqualTo(3);
     }

@@ -21,7 +21,7 @@ import io.github.tiereddelivery.testing.Behaviour;
 import io.github.tiereddelivery.testing.ReceivingSmtpServer;
 import io.github.tiereddelivery.testing.TestCertificates;
 
-/** STARTTLS (RFC 3207) against a server with a self-signed certificate for mx.tls.test. */
+/** STARTTLS (RFC 3207) and SMTPS (RFC 8314) against a server with a self-signed certificate for mx.tls.test. */
 class SmtpConnectionTlsTest {
     private static final String SERVER_NAME = "mx.tls.test";
     private static final String MESSAGE = "Message-ID: <tls@sender.test>\r\nSubject: hello\r\n\r\nHello\r\n";
@@ -135,5 +135,28 @@ class SmtpConnectionTlsTest {
 
         assertThat(failure.stage()).isEqualTo(Stage.STARTTLS);
         assertThat(server.commandLines()).noneMatch(line -> line.startsWith("MAIL"));
+    }
+
+    @Test
+    void implicitTlsDeliversToATrustedServerThatGreetsOnlyAfterTheHandshake() throws Exception {
+        server.behave(Behaviour.builder().implicitTls(certificates.serverContext()).build());
+
+        send(settings(StartTlsPolicy.NEVER).implicitTls(true).verifyCertificates(true).sslContext(trusting()), SERVER_NAME);
+
+        assertThat(server.awaitMessages(1, Duration.ofSeconds(5))).singleElement()
+            .satisfies(message -> assertThat(message.tls()).isTrue());
+        assertThat(server.commandLines()).noneMatch(line -> line.startsWith("STARTTLS"));
+    }
+
+    @Test
+    void implicitTlsRefusesAnUntrustedCertificateBeforeTheGreeting() throws Exception {
+        server.behave(Behaviour.builder().implicitTls(certificates.serverContext()).build());
+
+        SmtpSessionException failure = catchThrowableOfType(
+            () -> send(settings(StartTlsPolicy.NEVER).implicitTls(true).verifyCertificates(true), SERVER_NAME),
+            SmtpSessionException.class);
+
+        assertThat(failure).isNotNull();
+        assertThat(server.commandLines()).isEmpty();
     }
 }

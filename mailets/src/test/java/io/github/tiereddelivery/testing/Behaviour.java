@@ -35,6 +35,7 @@ public final class Behaviour {
     private final Optional<String> authUsername;
     private final Optional<String> authPassword;
     private final Optional<SSLContext> tls;
+    private final Optional<SSLContext> implicitTls;
 
     private Behaviour(Builder builder) {
         this.greets = builder.greets;
@@ -50,6 +51,7 @@ public final class Behaviour {
         this.authUsername = Optional.ofNullable(builder.authUsername);
         this.authPassword = Optional.ofNullable(builder.authPassword);
         this.tls = Optional.ofNullable(builder.tls);
+        this.implicitTls = Optional.ofNullable(builder.implicitTls);
     }
 
     /** Greets, announces PIPELINING, 8BITMIME, ENHANCEDSTATUSCODES and SIZE, accepts every command and message. */
@@ -123,6 +125,10 @@ public final class Behaviour {
         return tls;
     }
 
+    Optional<SSLContext> implicitTls() {
+        return implicitTls;
+    }
+
     boolean requiresAuth() {
         return authUsername.isPresent();
     }
@@ -155,6 +161,7 @@ public final class Behaviour {
         private String authUsername;
         private String authPassword;
         private SSLContext tls;
+        private SSLContext implicitTls;
 
         private Builder() {
         }
@@ -246,6 +253,12 @@ public final class Behaviour {
         /** Offer STARTTLS (RFC 3207) with this server-side context (its key and certificate). */
         public Builder startTls(SSLContext serverContext) {
             this.tls = requireNonNull(serverContext, "serverContext");
+            return this;
+        }
+
+        /** SMTPS (RFC 8314): the TLS handshake as soon as the client connects, before the greeting. */
+        public Builder implicitTls(SSLContext serverContext) {
+            this.implicitTls = requireNonNull(serverContext, "serverContext");
             return this;
         }
 

@@ -18,6 +18,7 @@ import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
 
 /**
@@ -89,6 +90,9 @@ final class ServerSession implements Runnable {
         Behaviour behaviour = server.behaviour();
         if (behaviour.dropsAt(Stage.CONNECT) || behaviour.dropsAt(Stage.GREETING)) {
             return;
+        }
+        if (behaviour.implicitTls().isPresent()) {
+            encrypt(behaviour.implicitTls().get());
         }
         if (!behaviour.greets()) {
             while (in.read(buffer) >= 0) {
@@ -192,7 +196,13 @@ final class ServerSession implements Runnable {
         }
         reply("220 2.0.0 Ready to start TLS", behaviour);
         flush();
-        SSLSocket tls = (SSLSocket) behaviour.tls().get().getSocketFactory()
+        encrypt(behaviour.tls().get());
+        resetTransaction();
+    }
+
+    /** The server side of a TLS handshake on this connection; what was read before is discarded. */
+    private void encrypt(SSLContext context) throws IOException {
+        SSLSocket tls = (SSLSocket) context.getSocketFactory()
             .createSocket(socket, socket.getInetAddress().getHostAddress(), socket.getPort(), true);
         tls.setUseClientMode(false);
         tls.startHandshake();
@@ -202,7 +212,6 @@ final class ServerSession implements Runnable {
         position = 0;
         limit = 0;
         tlsActive = true;
-        resetTransaction();
     }
 
     /** AUTH PLAIN (with or without initial response) and AUTH LOGIN; false when the client left mid-exchange. */

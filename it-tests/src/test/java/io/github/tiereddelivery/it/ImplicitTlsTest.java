@@ -17,9 +17,9 @@ import io.github.tiereddelivery.testing.TestCertificates;
  * (against {@code trustStore}) as JavaMail does, except for the servers JavaMail's {@code mail.smtps.ssl.trust} names.
  */
 class ImplicitTlsTest {
-    private static final TestCertificates TRUSTED = certificates("mx.trusted.test");
-    private static final TestCertificates UNTRUSTED = certificates("mx.untrusted.test");
-    private static final TestCertificates LISTED = certificates("mx.listed.test");
+    private static final TestCertificates TRUSTED = TestCertificates.forHost("mx.trusted.test");
+    private static final TestCertificates UNTRUSTED = TestCertificates.forHost("mx.untrusted.test");
+    private static final TestCertificates LISTED = TestCertificates.forHost("mx.listed.test");
     private static final String[] ALL = {"trusted", "untrusted", "listed"};
 
     @RegisterExtension
@@ -38,13 +38,6 @@ class ImplicitTlsTest {
         .mailetParameter("mail.smtps.ssl.trust", "mx.listed.test")
         .build();
 
-    private static TestCertificates certificates(String hostName) {
-        try {
-            return TestCertificates.selfSigned(hostName);
-        } catch (Exception e) {
-            throw new IllegalStateException("keytool could not make a test certificate", e);
-        }
-    }
 
     @BeforeEach
     void speakSmtpsOnly() throws Exception {

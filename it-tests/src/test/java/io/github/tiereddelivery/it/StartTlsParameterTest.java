@@ -17,7 +17,7 @@ import io.github.tiereddelivery.testing.TestCertificates;
  * (Postfix's "may": the certificate is not verified), in clear when it does not.
  */
 class StartTlsParameterTest {
-    private static final TestCertificates SELF_SIGNED = certificates("mx.offering.test");
+    private static final TestCertificates SELF_SIGNED = TestCertificates.forHost("mx.offering.test");
     private static final String[] ALL = {"offering", "plain"};
 
     @RegisterExtension
@@ -29,13 +29,6 @@ class StartTlsParameterTest {
         .mailetParameter("startTLS", "true")
         .build();
 
-    private static TestCertificates certificates(String hostName) {
-        try {
-            return TestCertificates.selfSigned(hostName);
-        } catch (Exception e) {
-            throw new IllegalStateException("keytool could not make a test certificate", e);
-        }
-    }
 
     @BeforeEach
     void offerStartTls() throws Exception {

@@ -18,8 +18,8 @@ import io.github.tiereddelivery.testing.TestCertificates;
  * whatever the mailet's {@code verifyServerIdentity} says.
  */
 class TlsTest {
-    private static final TestCertificates UNTRUSTED = certificates("mx.untrusted.test");
-    private static final TestCertificates TRUSTED = certificates("mx.trusted.test");
+    private static final TestCertificates UNTRUSTED = TestCertificates.forHost("mx.untrusted.test");
+    private static final TestCertificates TRUSTED = TestCertificates.forHost("mx.trusted.test");
     private static final String[] ALL = {"untrusted", "trusted", "plain"};
 
     @RegisterExtension
@@ -39,13 +39,6 @@ class TlsTest {
         .mailetParameter("verifyServerIdentity", "false")
         .build();
 
-    private static TestCertificates certificates(String hostName) {
-        try {
-            return TestCertificates.selfSigned(hostName);
-        } catch (Exception e) {
-            throw new IllegalStateException("keytool could not make a test certificate", e);
-        }
-    }
 
     @BeforeEach
     void offerStartTls() throws Exception {

@@ -28,6 +28,18 @@ public final class TestCertificates {
         this.trustStore = trustStore;
     }
 
+    /** {@link #selfSigned} for a static field: a failure of keytool is an {@link IllegalStateException}. */
+    public static TestCertificates forHost(String hostName) {
+        try {
+            return selfSigned(hostName);
+        } catch (IOException e) {
+            throw new IllegalStateException("keytool could not make a test certificate for " + hostName, e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while keytool made a test certificate for " + hostName, e);
+        }
+    }
+
     /** A new key pair and certificate for {@code hostName} (also valid for 127.0.0.0/8 addresses given as IP SANs). */
     public static TestCertificates selfSigned(String hostName, String... ipAddresses) throws IOException, InterruptedException {
         Path directory = Files.createTempDirectory("test-certificates-");

@@ -25,6 +25,7 @@ import org.junit.jupiter.api.extension.AfterAllCallback;
 import org.junit.jupiter.api.extension.BeforeAllCallback;
 import org.junit.jupiter.api.extension.BeforeEachCallback;
 import org.junit.jupiter.api.extension.ExtensionContext;
+import org.w3c.dom.Document;
 
 import com.google.common.io.MoreFiles;
 import com.google.common.io.RecursiveDeleteOption;
@@ -220,6 +221,7 @@ public final class DeliveryScenario implements BeforeAllCallback, BeforeEachCall
         setup.confFiles.forEach(builder::confFile);
         setup.properties.forEach(property -> builder.property(property.fileName(), property.key(), property.value()));
         setup.overrides.forEach(builder::overrideModule);
+        setup.xmlEdits.forEach((fileName, edits) -> edits.forEach(edit -> builder.editXml(fileName, edit)));
         james = builder.start();
     }
 
@@ -286,6 +288,7 @@ public final class DeliveryScenario implements BeforeAllCallback, BeforeEachCall
         private final Map<String, String> confFiles = new LinkedHashMap<>();
         private final List<Property> properties = new ArrayList<>();
         private final List<Module> overrides = new ArrayList<>();
+        private final Map<String, List<Consumer<Document>>> xmlEdits = new LinkedHashMap<>();
 
         private Builder() {
             addresses.put(SENDER_SERVER, SENDER_SERVER_ADDRESS);
@@ -335,6 +338,12 @@ public final class DeliveryScenario implements BeforeAllCallback, BeforeEachCall
         /** A Guice module whose bindings replace the memory server's, e.g. {@link ActiveMQMailQueueModule}. */
         public Builder overrideModule(Module module) {
             overrides.add(module);
+            return this;
+        }
+
+        /** Any other change of an XML file of James' configuration folder, e.g. a processor in mailetcontainer.xml. */
+        public Builder editXml(String fileName, Consumer<Document> edit) {
+            xmlEdits.computeIfAbsent(fileName, any -> new ArrayList<>()).add(edit);
             return this;
         }
 

@@ -143,7 +143,7 @@ final class SmtpChannel {
         if (debug()) {
             for (int i = 0; i < reply.lines().size(); i++) {
                 String separator = i == reply.lines().size() - 1 ? " " : "-";
-                LOG.debug("{} S: {}{}{}", peer, reply.code(), separator, reply.lines().get(i));
+                LOG.info("{} S: {}{}{}", peer, reply.code(), separator, reply.lines().get(i));
             }
         }
         return reply;
@@ -167,7 +167,7 @@ final class SmtpChannel {
     private void write(Stage stage, List<String> commands, List<String> logged) throws SmtpSessionException {
         requireOpen(stage);
         if (debug()) {
-            logged.forEach(line -> LOG.debug("{} C: {}", peer, line));
+            logged.forEach(line -> LOG.info("{} C: {}", peer, line));
         }
         try (Watchdog.Guard guard = Watchdog.arm(plain, settings.readTimeout())) {
             try {
@@ -199,8 +199,8 @@ final class SmtpChannel {
             data.finish();
         });
         if (debug()) {
-            LOG.debug("{} C: (message data)", peer);
-            LOG.debug("{} C: .", peer);
+            LOG.info("{} C: (message data)", peer);
+            LOG.info("{} C: .", peer);
         }
     }
 
@@ -214,7 +214,7 @@ final class SmtpChannel {
             throws SmtpSessionException {
         requireOpen(stage);
         if (debug()) {
-            commands.forEach(line -> LOG.debug("{} C: {}", peer, line));
+            commands.forEach(line -> LOG.info("{} C: {}", peer, line));
         }
         FailureTrackingOutputStream connection = new FailureTrackingOutputStream(out);
         ChunkingOutputStream chunks = new ChunkingOutputStream(connection, chunkSize);
@@ -227,7 +227,7 @@ final class SmtpChannel {
             chunks.finish();
         });
         if (debug()) {
-            LOG.debug("{} C: (message data in {} BDAT chunks, the last with LAST)", peer, chunks.chunks());
+            LOG.info("{} C: (message data in {} BDAT chunks, the last with LAST)", peer, chunks.chunks());
         }
         return chunks.chunks();
     }
@@ -279,7 +279,7 @@ final class SmtpChannel {
                 attach(tlsSocket);
                 tls = true;
                 if (debug()) {
-                    LOG.debug("{} TLS established: {} {}", peer, tlsSocket.getSession().getProtocol(),
+                    LOG.info("{} TLS established: {} {}", peer, tlsSocket.getSession().getProtocol(),
                         tlsSocket.getSession().getCipherSuite());
                 }
             } catch (IOException e) {
@@ -297,7 +297,7 @@ final class SmtpChannel {
             try (Watchdog.Guard guard = Watchdog.arm(plain, timeout)) {
                 socket.close();
             } catch (IOException e) {
-                LOG.debug("{}: closing TLS failed: {}", peer, e.toString());
+                LOG.info("{}: closing TLS failed: {}", peer, e.toString());
             }
         }
         abort();
@@ -357,8 +357,12 @@ final class SmtpChannel {
         };
     }
 
+    /**
+     * The mailet's {@code debug=true} (stock: JavaMail's session debug, printed whatever the log configuration): the
+     * dialogue is logged at INFO, so that it shows with James' default logging; credentials never.
+     */
     private boolean debug() {
-        return settings.debug() && LOG.isDebugEnabled();
+        return settings.debug() && LOG.isInfoEnabled();
     }
 
     private static void closeQuietly(Socket socket) {

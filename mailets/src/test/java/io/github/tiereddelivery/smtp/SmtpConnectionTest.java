@@ -557,7 +557,7 @@ class SmtpConnectionTest {
         log.start();
         logger.addAppender(log);
         Level level = logger.getLevel();
-        logger.setLevel(Level.DEBUG);
+        logger.setLevel(Level.INFO);
         try (SmtpConnection connection = open(settings().debug(true)
             .credentials(new Credentials("relay", "s3cret")))) {
             connection.send(Envelope.of("alice@sender.test", "bob@acme.test"), message(MESSAGE));

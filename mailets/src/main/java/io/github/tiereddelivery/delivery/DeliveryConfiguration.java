@@ -5,7 +5,6 @@ import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -82,8 +81,8 @@ public class DeliveryConfiguration {
     private final boolean sslEnable;
     private final boolean verifyServerIdentity;
     private final Optional<String> heloName;
-    /** JavaMail's {@code mail.smtp(s).ssl.trust}: "*" or host names whose certificates are taken unverified. */
-    private final Optional<String> sslTrust;
+    /** JavaMail's {@code mail.smtp(s).ssl.trust}: "*", or the host names (lower case) whose certificates are taken unverified. */
+    private final Set<String> sslTrusted;
     private final List<String> gateway;
     private final Optional<Integer> gatewayPort;
     private final Optional<String> gatewayUsername;
@@ -126,7 +125,9 @@ public class DeliveryConfiguration {
         sslEnable = parameters.bool("sslEnable", false);
         verifyServerIdentity = parameters.bool("verifyServerIdentity", true);
         heloName = Optional.ofNullable(mailProperties.get("localhost")).or(() -> parameters.string("heloName"));
-        sslTrust = Optional.ofNullable(mailProperties.get("trust")).filter(value -> !value.isBlank());
+        sslTrusted = Optional.ofNullable(mailProperties.get("trust"))
+            .map(value -> ImmutableSet.copyOf(Splitter.onPattern("\\s+").omitEmptyStrings().split(value.toLowerCase(Locale.ROOT))))
+            .orElse(ImmutableSet.of());
         gateway = parameters.string("gateway")
             .map(value -> Splitter.on(',').trimResults().omitEmptyStrings().splitToList(value))
             .orElse(ImmutableList.of());
@@ -341,9 +342,7 @@ public class DeliveryConfiguration {
      * a whitespace-separated list of host names trusts those servers' certificates, unverified.
      */
     public boolean sslTrusts(String host) {
-        return sslTrust.map(value -> value.equals("*")
-                || Arrays.stream(value.trim().split("\\s+")).anyMatch(trusted -> trusted.equalsIgnoreCase(host)))
-            .orElse(false);
+        return sslTrusted.contains("*") || sslTrusted.contains(host.toLowerCase(Locale.ROOT));
     }
 
     public Optional<String> heloName() {

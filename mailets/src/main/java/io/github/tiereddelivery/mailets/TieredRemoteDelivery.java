@@ -112,7 +112,8 @@ public class TieredRemoteDelivery extends GenericMailet {
         router = new Router(routesFile::routes, gateway);
         Optional<Credentials> gatewayCredentials = GatewayRoute.credentials(configuration);
         RoutePlanner planner = new RoutePlanner(DnsResolver.using(configuration.dnsServers()), configuration.defaultPort(),
-            route -> gateway.filter(route::equals).isPresent() ? gatewayCredentials : routesFile.credentials(route));
+            // The gateway route is this one object: found by identity, not by comparing routes per message.
+            route -> gateway.filter(gatewayRoute -> gatewayRoute == route).isPresent() ? gatewayCredentials : routesFile.credentials(route));
         HeloNameProvider heloName = new HeloNameProvider(configuration.heloName().orElse(null), domainList);
         engine = new DeliveryRegistry.Engine(getMailetConfig().getMailetName() + "/" + configuration.outgoingQueue().asString(),
             routesFile, router, planner, OwnListeners.of(smtpServers), new RecentPlans());

@@ -207,16 +207,11 @@ public final class SmtpConnection implements Closeable {
      */
     private TransactionResult sendChunked(Envelope envelope, String mailCommand, List<String> rcptCommands,
                                           MessageContent content) throws SmtpSessionException {
-        List<String> commands = new ArrayList<>(rcptCommands.size() + 1);
-        commands.add(mailCommand);
-        commands.addAll(rcptCommands);
-        int chunks = channel.sendChunked(Stage.MAIL, commands, content, CHUNK_SIZE);
-        SmtpReply mailReply = read(Stage.MAIL);
-        if (mailReply.code() == SERVICE_CLOSING) {
-            return new TransactionResult(mailReply, Map.of(), Optional.empty(), Optional.empty());
-        }
-        Map<String, SmtpReply> recipientReplies = readPipelinedRecipientReplies(envelope);
-        if (!channel.isOpen()) {
+        int chunks = channel.sendChunked(Stage.MAIL, group(mailCommand, rcptCommands), content, CHUNK_SIZE);
+        EnvelopeReplies envelopeReplies = readPipelinedEnvelopeReplies(envelope);
+        SmtpReply mailReply = envelopeReplies.mail();
+        Map<String, SmtpReply> recipientReplies = envelopeReplies.recipients();
+        if (envelopeReplies.sessionEnded()) {
             return new TransactionResult(mailReply, recipientReplies, Optional.empty(), Optional.empty());
         }
         SmtpReply messageReply = null;
@@ -243,18 +238,11 @@ public final class SmtpConnection implements Closeable {
      */
     private TransactionResult sendPipelined(Envelope envelope, String mailCommand, List<String> rcptCommands,
                                             MessageContent content) throws SmtpSessionException {
-        List<String> commands = new ArrayList<>(rcptCommands.size() + 2);
-        commands.add(mailCommand);
-        commands.addAll(rcptCommands);
-        commands.add("DATA");
-        channel.sendPipelined(Stage.MAIL, commands);
-        SmtpReply mailReply = read(Stage.MAIL);
-        if (mailReply.code() == SERVICE_CLOSING) {
-            return new TransactionResult(mailReply, Map.of(), Optional.empty(), Optional.empty());
-        }
-        Map<String, SmtpReply> recipientReplies = readPipelinedRecipientReplies(envelope);
-        if (!channel.isOpen()) {
-            // 421 to a RCPT: the server closed the connection before answering DATA.
+        channel.sendPipelined(Stage.MAIL, group(mailCommand, rcptCommands, "DATA"));
+        EnvelopeReplies envelopeReplies = readPipelinedEnvelopeReplies(envelope);
+        SmtpReply mailReply = envelopeReplies.mail();
+        Map<String, SmtpReply> recipientReplies = envelopeReplies.recipients();
+        if (envelopeReplies.sessionEnded()) {
             return new TransactionResult(mailReply, recipientReplies, Optional.empty(), Optional.empty());
         }
         SmtpReply dataReply = read(Stage.DATA);
@@ -272,11 +260,32 @@ public final class SmtpConnection implements Closeable {
         return new TransactionResult(mailReply, recipientReplies, Optional.of(dataReply), Optional.of(sendData(content)));
     }
 
-    /** The replies to the RCPT commands of a pipelined group, in order, once the reply to MAIL was read. */
-    private Map<String, SmtpReply> readPipelinedRecipientReplies(Envelope envelope) throws SmtpSessionException {
+    /** MAIL, every RCPT, then {@code more} (DATA; nothing before BDAT chunks): one pipelined group. */
+    private static List<String> group(String mailCommand, List<String> rcptCommands, String... more) {
+        List<String> commands = new ArrayList<>(rcptCommands.size() + 1 + more.length);
+        commands.add(mailCommand);
+        commands.addAll(rcptCommands);
+        commands.addAll(List.of(more));
+        return commands;
+    }
+
+    /**
+     * The replies to MAIL and to the RCPT commands of a pipelined group, in order.
+     *
+     * @param sessionEnded the server closed the session before the rest of the group was answered: a 421 to MAIL (then
+     *                     no recipient reply is read) or to a RCPT
+     */
+    private record EnvelopeReplies(SmtpReply mail, Map<String, SmtpReply> recipients, boolean sessionEnded) {
+    }
+
+    private EnvelopeReplies readPipelinedEnvelopeReplies(Envelope envelope) throws SmtpSessionException {
+        SmtpReply mailReply = read(Stage.MAIL);
+        if (mailReply.code() == SERVICE_CLOSING) {
+            return new EnvelopeReplies(mailReply, Map.of(), true);
+        }
         Map<String, SmtpReply> recipientReplies = new LinkedHashMap<>();
         readRecipientReplies(envelope.recipients(), index -> read(Stage.RCPT), recipientReplies);
-        return recipientReplies;
+        return new EnvelopeReplies(mailReply, recipientReplies, !channel.isOpen());
     }
 
     /** Without PIPELINING: each command waits for the reply to the previous one. */

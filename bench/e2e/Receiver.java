@@ -329,14 +329,7 @@ public final class Receiver {
                     if (bdatRemaining > 0) {
                         return true;
                     }
-                    bdatRemaining = -1;
-                    if (bdatLast) {
-                        flushHeaderLine();
-                        delivered();
-                        reply(readAt, "250 2.0.0 Ok: queued as " + queueId());
-                    } else {
-                        reply(readAt, "250 2.0.0 Ok: chunk received");
-                    }
+                    chunkReceived();
                     continue;
                 }
                 int eol = indexOf((byte) '\n', start, end);
@@ -420,14 +413,7 @@ public final class Receiver {
                 bdatLast = words.length > 2 && words[2].equals("LAST");
                 bdatRemaining = size;
                 if (size == 0) {
-                    bdatRemaining = -1;
-                    if (bdatLast) {
-                        flushHeaderLine();
-                        delivered();
-                        reply(readAt, "250 2.0.0 Ok: queued as " + queueId());
-                    } else {
-                        reply(readAt, "250 2.0.0 Ok: chunk received");
-                    }
+                    chunkReceived();
                 }
             } else if (upper.equals("RSET")) {
                 resetTransaction();
@@ -485,6 +471,18 @@ public final class Receiver {
                 }
             }
             return "-";
+        }
+
+        /** A BDAT chunk has all its octets (RFC 3030): the LAST one delivers the message. */
+        private void chunkReceived() throws IOException {
+            bdatRemaining = -1;
+            if (bdatLast) {
+                flushHeaderLine();
+                delivered();
+                reply(readAt, "250 2.0.0 Ok: queued as " + queueId());
+            } else {
+                reply(readAt, "250 2.0.0 Ok: chunk received");
+            }
         }
 
         private void delivered() {

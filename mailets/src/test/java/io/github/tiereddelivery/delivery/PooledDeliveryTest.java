@@ -225,21 +225,27 @@ class PooledDeliveryTest {
         assertThat(server.connectionCount()).isZero();
     }
 
+    /** An attempt on another thread, returned once it waits for one of the pool's sessions (all of them leased). */
+    private CompletableFuture<AttemptResult> attemptWaitingForASession(String recipient) throws InterruptedException {
+        CompletableFuture<AttemptResult> waiting = CompletableFuture.supplyAsync(() -> {
+            try {
+                return attempt(recipient);
+            } catch (Exception e) {
+                throw new IllegalStateException(e);
+            }
+        });
+        while (pool.statistics().waiting() == 0) {
+            Thread.sleep(10);
+        }
+        return waiting;
+    }
+
     @Test
     void aMessageThatWaitedForSessionsThatFailedMovesOnWithoutConnecting() throws Exception {
         pool(Duration.ofSeconds(20));
         Lease first = pool.lease(someKey()).orElseThrow();
         try (Lease second = pool.lease(someKey()).orElseThrow()) {
-            CompletableFuture<AttemptResult> waiting = CompletableFuture.supplyAsync(() -> {
-                try {
-                    return attempt("bob@acme.test");
-                } catch (Exception e) {
-                    throw new IllegalStateException(e);
-                }
-            });
-            while (pool.statistics().waiting() == 0) {
-                Thread.sleep(10);
-            }
+            CompletableFuture<AttemptResult> waiting = attemptWaitingForASession("bob@acme.test");
 
             first.failed();
             first.close();
@@ -258,16 +264,7 @@ class PooledDeliveryTest {
         pool(Duration.ofSeconds(20));
         Lease first = pool.lease(someKey()).orElseThrow();
         try (Lease second = pool.lease(someKey()).orElseThrow()) {
-            CompletableFuture<AttemptResult> waiting = CompletableFuture.supplyAsync(() -> {
-                try {
-                    return attempt("bob@acme.test");
-                } catch (Exception e) {
-                    throw new IllegalStateException(e);
-                }
-            });
-            while (pool.statistics().waiting() == 0) {
-                Thread.sleep(10);
-            }
+            CompletableFuture<AttemptResult> waiting = attemptWaitingForASession("bob@acme.test");
 
             first.close();
 

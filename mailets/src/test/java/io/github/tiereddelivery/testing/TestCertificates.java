@@ -46,6 +46,10 @@ public final class TestCertificates {
         Path keyStore = directory.resolve("server.p12");
         Path certificate = directory.resolve("server.cer");
         Path trustStore = directory.resolve("trust.p12");
+        // Gone when the test JVM ends (deleteOnExit deletes in reverse order: the files, then their folder).
+        for (Path path : List.of(directory, keyStore, certificate, trustStore)) {
+            path.toFile().deleteOnExit();
+        }
         StringBuilder san = new StringBuilder("SAN=dns:" + hostName);
         for (String ip : ipAddresses) {
             san.append(",ip:").append(ip);

@@ -57,10 +57,13 @@ public class DeliveryRoutesRoutes implements Routes {
     private final JsonTransformer json;
     private final Clock clock;
     private final DryRun dryRun;
+    private final MailQueueListingGuard queueListingGuard;
 
     @Inject
-    public DeliveryRoutesRoutes(DeliveryRegistry registry, ServerHealth health, JsonTransformer json) {
+    public DeliveryRoutesRoutes(DeliveryRegistry registry, ServerHealth health, JsonTransformer json,
+                                MailQueueListingGuard queueListingGuard) {
         this.registry = registry;
+        this.queueListingGuard = queueListingGuard;
         this.health = health;
         this.json = json;
         this.clock = Clock.systemUTC();
@@ -84,6 +87,7 @@ public class DeliveryRoutesRoutes implements Routes {
             response.status(HttpStatus.BAD_REQUEST_400);
             response.body(badRequest(exception).asString());
         });
+        queueListingGuard.install(service);
     }
 
     private void defineRoutesOf(Service service, String path, KeyReader keys) {

@@ -8,6 +8,7 @@ import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
 import java.util.function.Function;
+import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.JsonLocation;
@@ -41,6 +42,7 @@ final class RouteRequestReader {
     private static final int MAX_SHOWN = 60;
     private static final JsonFactory JSON = new JsonFactory();
 
+    private static final Pattern XML_ATTRIBUTE = Pattern.compile("\\b([a-z]+)=\"([^\"]*)\"");
     private static final String ROUTE_FIELDS = "a route takes hosts or mx, and optionally port, balancing, tls and auth";
     private static final String HOST_FIELDS = "a host takes host, and optionally port, preference and weight";
     private static final String PORT_RULE = "must be a whole number from " + Ports.MIN + " to " + Ports.MAX + ", e.g. 25";
@@ -179,7 +181,7 @@ final class RouteRequestReader {
             return HostSpec.ofServer(server.get(), port, preference.orElse(HostSpec.DEFAULT_PREFERENCE),
                 weight.orElse(HostSpec.DEFAULT_WEIGHT));
         } catch (IllegalArgumentException e) {
-            throw new InvalidRequestException(field + ".host", e.getMessage());
+            throw new InvalidRequestException(field + ".host", inJson(e.getMessage()));
         }
     }
 
@@ -207,14 +209,19 @@ final class RouteRequestReader {
         return OptionalInt.of(json.getIntValue());
     }
 
-    /** The value the routes-file rules make of a field; their refusal names the field. */
+    /** The value the routes-file rules make of a field; their refusal names the field, its examples in JSON. */
     private static <T, R> Optional<R> understand(String field, Optional<T> value, Function<T, R> rule)
         throws InvalidRequestException {
         try {
             return value.map(rule);
         } catch (IllegalArgumentException e) {
-            throw new InvalidRequestException(field, e.getMessage());
+            throw new InvalidRequestException(field, inJson(e.getMessage()));
         }
+    }
+
+    /** The routes-file rules give examples as XML attributes ({@code balancing="random"}); a JSON client reads {@code "balancing":"random"}. */
+    static String inJson(String message) {
+        return XML_ATTRIBUTE.matcher(message).replaceAll("\"$1\":\"$2\"");
     }
 
     private static String authName(String name) {

@@ -143,6 +143,19 @@ class RouteRequestReaderTest {
             });
     }
 
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+        "{\"mx\":\"delivery.acme.test\",\"balancing\":\"fastest\"} | e.g. \"balancing\":\"random\"",
+        "{\"mx\":\"delivery.acme.test\",\"tls\":\"always\"}        | e.g. \"tls\":\"required\"",
+        "{\"mx\":\"delivery.acme.test\",\"auth\":\"a b\"}          | e.g. \"auth\":\"acme\"",
+    })
+    void aRefusalGivesItsExampleInJson(String body, String example) {
+        assertThatThrownBy(() -> read(body))
+            .isInstanceOfSatisfying(InvalidRequestException.class, e -> assertThat(e.getMessage())
+                .endsWith(example)
+                .doesNotContain("=\""));
+    }
+
     @Test
     void aBodyLargerThan64KiBIsRefusedUnread() {
         String body = "{\"mx\":\"" + "a".repeat(RouteRequestReader.MAX_BODY_BYTES) + "\"}";

@@ -34,7 +34,7 @@ public sealed interface Destination {
             Objects.requireNonNull(name, "name");
             if (HostNames.isIpAddress(name) || name.startsWith("[")) {
                 throw new IllegalArgumentException("mx takes a host name whose MX records list the servers, not an "
-                    + "IP address; for a fixed address use <host>[192.0.2.7]</host> instead");
+                    + "IP address; list a fixed address as a host instead, e.g. [192.0.2.7]");
             }
             try {
                 name = HostNames.toALabel(name);

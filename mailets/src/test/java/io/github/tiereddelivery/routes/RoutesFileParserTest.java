@@ -303,8 +303,8 @@ class RoutesFileParserTest {
     void mxThatIsAnIpAddressIsRejected() {
         assertThat(problemsOf(route("<route domain=\"globex.test\" mx=\"192.0.2.7\"/>")))
             .containsExactly("delivery-routes.xml line 2: <route domain=\"globex.test\" mx=\"192.0.2.7\">: mx takes a "
-                + "host name whose MX records list the servers, not an IP address; for a fixed address use "
-                + "<host>[192.0.2.7]</host> instead");
+                + "host name whose MX records list the servers, not an IP address; list a fixed address as a host "
+                + "instead, e.g. [192.0.2.7]");
     }
 
     @Test

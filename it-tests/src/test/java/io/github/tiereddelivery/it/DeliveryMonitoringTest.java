@@ -87,6 +87,10 @@ class DeliveryMonitoringTest {
         assertThat(health.getString(server("127.0.0.2") + ".downUntil")).isNotNull();
         assertThat(health.getString(server("127.0.0.2") + ".lastError")).contains("refused");
         assertThat(health.getInt(server("127.0.0.2") + ".consecutiveFailures")).isEqualTo(1);
+        assertThat(health.getLong(server("127.0.0.2") + ".failures")).isEqualTo(1);
+        assertThat(health.getLong(server("127.0.0.2") + ".sessions")).as("a refused connection is no session held").isZero();
+        assertThat(health.getList(server("127.0.0.2") + ".hostnames", String.class))
+            .containsExactly(health.getString(server("127.0.0.2") + ".hostname"));
         assertThat(health.getString(server("127.0.0.3") + ".state")).isEqualTo("up");
         assertThat(health.getLong(server("127.0.0.3") + ".deliveredRecipients")).isEqualTo(1);
     }

@@ -4,7 +4,11 @@ import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
+import java.util.Deque;
 import java.util.List;
 import java.util.Optional;
 import java.util.stream.Collectors;
@@ -22,6 +26,9 @@ import com.google.common.cache.CacheBuilder;
  * skipped (fail open). When its interval ends, one attempt probes it; the others still treat it as down until that
  * probe tells.
  *
+ * <p>Kept per address and port, whatever name a route reached it by (several names, or an IP literal, may lead to
+ * one server): its names are listed, most recently used first.
+ *
  * <p>Bounded: at most {@link #MAX_SERVERS} servers, and a server not seen for a day is forgotten.
  */
 @Singleton
@@ -31,6 +38,8 @@ public class ServerHealth {
     /** How long a claimed probe keeps the others away; a probe that was claimed but not made can be claimed again. */
     static final Duration PROBE_WINDOW = Duration.ofMinutes(1);
     static final int MAX_SERVERS = 10_000;
+    /** Names kept per address (routes naming the same address by several names, or by its IP literal). */
+    static final int MAX_NAMES = 8;
 
     public enum Availability {
         /** Up, or never seen failing: tried in its place. */
@@ -106,20 +115,28 @@ public class ServerHealth {
     }
 
     private ServerRecord record(Server server) {
-        ServerRecord record = records.asMap().computeIfAbsent(server.address(), address -> new ServerRecord(server.hostname(), address));
+        ServerRecord record = records.asMap().computeIfAbsent(server.address(), address -> new ServerRecord(address, server.hostname()));
         record.seen(server.hostname());
         return record;
     }
 
-    /** What WebAdmin shows of a server. */
-    public record ServerStatus(String hostname, InetSocketAddress address, boolean down, Optional<Instant> downUntil,
+    /**
+     * What WebAdmin shows of a server: the names it was reached by (most recent first), {@code sessions} held and
+     * {@code failures} (sessions that failed: refused, timed out, 4xx greeting…), recipients it accepted.
+     */
+    public record ServerStatus(List<String> hostnames, InetSocketAddress address, boolean down, Optional<Instant> downUntil,
                                int consecutiveFailures, Optional<String> lastError, Optional<Instant> lastErrorAt,
                                long sessions, long failures, long deliveredRecipients, Instant lastSeen) {
+        /** The name it was last reached by. */
+        public String hostname() {
+            return hostnames.get(0);
+        }
     }
 
     private static final class ServerRecord {
         private final InetSocketAddress address;
-        private String hostname;
+        /** Least recently used first. */
+        private final Deque<String> hostnames = new ArrayDeque<>();
         private Optional<Instant> downUntil = Optional.empty();
         /** When the down interval ended, while a probe is claimed; empty otherwise. */
         private Optional<Instant> probeClaimedAfter = Optional.empty();
@@ -132,13 +149,19 @@ public class ServerHealth {
         private long deliveredRecipients;
         private Instant lastSeen = Instant.EPOCH;
 
-        ServerRecord(String hostname, InetSocketAddress address) {
-            this.hostname = hostname;
+        ServerRecord(InetSocketAddress address, String hostname) {
             this.address = address;
+            hostnames.add(hostname);
         }
 
         synchronized void seen(String name) {
-            hostname = name;
+            if (!name.equals(hostnames.peekLast())) {
+                hostnames.remove(name);
+                hostnames.addLast(name);
+                if (hostnames.size() > MAX_NAMES) {
+                    hostnames.removeFirst();
+                }
+            }
         }
 
         synchronized Availability availability(Instant now) {
@@ -172,7 +195,6 @@ public class ServerHealth {
             probeClaimedAfter = Optional.empty();
             consecutiveFailures++;
             failures++;
-            sessions++;
             lastError = Optional.of(reason);
             lastErrorAt = Optional.of(now);
             lastSeen = now;
@@ -192,8 +214,10 @@ public class ServerHealth {
         }
 
         synchronized ServerStatus status() {
-            return new ServerStatus(hostname, address, downUntil.isPresent(), downUntil, consecutiveFailures, lastError, lastErrorAt,
-                sessions, failures, deliveredRecipients, lastSeen);
+            List<String> names = new ArrayList<>(hostnames);
+            Collections.reverse(names);
+            return new ServerStatus(List.copyOf(names), address, downUntil.isPresent(), downUntil, consecutiveFailures,
+                lastError, lastErrorAt, sessions, failures, deliveredRecipients, lastSeen);
         }
 
         private static Duration min(Duration a, Duration b) {

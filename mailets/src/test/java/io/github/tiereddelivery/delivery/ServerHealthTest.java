@@ -109,6 +109,24 @@ class ServerHealthTest {
     }
 
     @Test
+    void anAddressReachedBySeveralNamesIsOneServerListingEveryNameMostRecentFirst() {
+        Server byLiteral = new Server("127.0.0.2", MX.address(), 10, 1);
+        Server byOtherName = new Server("backup.acme.test", MX.address(), 20, 1);
+
+        health.responded(MX);
+        health.responded(byLiteral);
+        health.failed(byOtherName, "connection refused");
+        health.responded(byLiteral);
+
+        assertThat(health.statuses()).singleElement().satisfies(status -> {
+            assertThat(status.hostnames()).containsExactly("127.0.0.2", "backup.acme.test", MX.hostname());
+            assertThat(status.hostname()).isEqualTo("127.0.0.2");
+            assertThat(status.sessions()).isEqualTo(3);
+            assertThat(status.failures()).isEqualTo(1);
+        });
+    }
+
+    @Test
     void theStatusTellsTheLastErrorAndTheCounts() {
         health.failed(MX, "connect to mx1.acme.test[127.0.0.2]:25: connection refused");
         health.responded(MX);
@@ -120,7 +138,7 @@ class ServerHealthTest {
         assertThat(status.down()).isTrue();
         assertThat(status.downUntil()).contains(clock.instant().plusSeconds(30));
         assertThat(status.lastError()).contains("no greeting within 2000 ms");
-        assertThat(status.sessions()).isEqualTo(3);
+        assertThat(status.sessions()).isEqualTo(1);
         assertThat(status.failures()).isEqualTo(2);
         assertThat(status.deliveredRecipients()).isEqualTo(3);
         assertThat(status.consecutiveFailures()).isEqualTo(1);

@@ -73,9 +73,22 @@ public final class SmtpConnection implements Closeable {
             connection.startSession();
         } catch (SmtpSessionException e) {
             connection.quit();
+            if (fallsBackToClearText(e, settings)) {
+                // Postfix at "may": a failed handshake is followed by delivery to the same server in clear text; else
+                // a server with broken TLS would get no mail at all, where no STARTTLS offer at all gets it.
+                LOG.info("{}: {}; delivering over a new connection in clear text, as opportunistic TLS allows",
+                    serverName, e.getMessage());
+                return open(address, serverName, settings.toBuilder().startTls(StartTlsPolicy.NEVER).build());
+            }
             throw e;
         }
         return connection;
+    }
+
+    /** A TLS handshake that failed (not timed out: a hung server would cost a second timeout) when TLS was optional. */
+    private static boolean fallsBackToClearText(SmtpSessionException failure, SmtpClientSettings settings) {
+        return settings.startTls() == StartTlsPolicy.OPPORTUNISTIC && failure.stage() == Stage.STARTTLS
+            && failure.reply().isEmpty() && !failure.timedOut();
     }
 
     private void startSession() throws SmtpSessionException {
@@ -120,6 +133,12 @@ public final class SmtpConnection implements Closeable {
         }
         SmtpReply reply = command(Stage.STARTTLS, "STARTTLS");
         if (!reply.isPositive()) {
+            if (settings.startTls() == StartTlsPolicy.OPPORTUNISTIC && reply.code() != SERVICE_CLOSING) {
+                // RFC 3207 4: the client decides; Postfix at "may" goes on in clear text in the same session.
+                LOG.info("{}: STARTTLS refused ({}); going on in clear text, as opportunistic TLS allows",
+                    serverName, reply.asString());
+                return;
+            }
             throw rejected(Stage.STARTTLS, "STARTTLS rejected: " + reply.asString(), reply);
         }
         channel.startTls(Stage.STARTTLS);

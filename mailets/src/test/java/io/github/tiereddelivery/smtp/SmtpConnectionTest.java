@@ -594,10 +594,10 @@ class SmtpConnectionTest {
     }
 
     @Test
-    void rejectedStartTlsIsASessionFailureAtStartTls() {
+    void startTlsRefusedWhenTlsIsRequiredIsASessionFailureAtStartTls() {
         server.behave(Behaviour.builder().ehloCapabilities("PIPELINING", "STARTTLS").build());
 
-        SmtpSessionException failure = openFails(settings().startTls(StartTlsPolicy.OPPORTUNISTIC));
+        SmtpSessionException failure = openFails(settings().startTls(StartTlsPolicy.REQUIRED));
 
         assertThat(failure.stage()).isEqualTo(Stage.STARTTLS);
         assertThat(failure.reply()).hasValueSatisfying(reply -> assertThat(reply.code()).isEqualTo(454));

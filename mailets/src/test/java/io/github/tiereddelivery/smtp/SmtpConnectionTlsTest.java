@@ -81,6 +81,48 @@ class SmtpConnectionTlsTest {
     }
 
     @Test
+    void opportunisticTlsGoesOnInClearTextWhenTheServerRefusesStartTls() throws Exception {
+        server.behave(Behaviour.builder().ehloCapabilities("PIPELINING", "STARTTLS").build());
+
+        try (SmtpConnection connection = SmtpConnection.open(server.socketAddress(), SERVER_NAME,
+                settings(StartTlsPolicy.OPPORTUNISTIC).verifyCertificates(false).build())) {
+            assertThat(connection.isTlsActive()).isFalse();
+            connection.send(Envelope.of("a@sender.test", "b@acme.test"), out -> out.write(MESSAGE.getBytes(UTF_8)));
+        }
+
+        assertThat(server.awaitMessages(1, Duration.ofSeconds(5))).singleElement()
+            .satisfies(message -> assertThat(message.tls()).isFalse());
+        assertThat(server.connectionCount()).as("the same session").isEqualTo(1);
+    }
+
+    @Test
+    void opportunisticTlsDeliversInClearTextOverANewConnectionAfterAFailedHandshake() throws Exception {
+        server.behave(Behaviour.builder().breakTlsHandshake().build());
+
+        try (SmtpConnection connection = SmtpConnection.open(server.socketAddress(), SERVER_NAME,
+                settings(StartTlsPolicy.OPPORTUNISTIC).verifyCertificates(false).build())) {
+            assertThat(connection.isTlsActive()).isFalse();
+            connection.send(Envelope.of("a@sender.test", "b@acme.test"), out -> out.write(MESSAGE.getBytes(UTF_8)));
+        }
+
+        assertThat(server.awaitMessages(1, Duration.ofSeconds(5))).singleElement()
+            .satisfies(message -> assertThat(message.tls()).isFalse());
+        assertThat(server.connectionCount()).isEqualTo(2);
+    }
+
+    @Test
+    void requiredTlsNeverFallsBackToClearTextAfterAFailedHandshake() {
+        server.behave(Behaviour.builder().breakTlsHandshake().build());
+
+        SmtpSessionException failure = catchThrowableOfType(
+            () -> send(settings(StartTlsPolicy.REQUIRED).verifyCertificates(false), SERVER_NAME), SmtpSessionException.class);
+
+        assertThat(failure.stage()).isEqualTo(Stage.STARTTLS);
+        assertThat(server.connectionCount()).isEqualTo(1);
+        assertThat(server.commandLines()).noneMatch(line -> line.startsWith("MAIL"));
+    }
+
+    @Test
     void requiredTlsRefusesAnUntrustedCertificateBeforeAnyMailCommand() {
         SmtpSessionException failure = catchThrowableOfType(
             () -> send(settings(StartTlsPolicy.REQUIRED).verifyCertificates(true), SERVER_NAME), SmtpSessionException.class);

@@ -36,6 +36,7 @@ public final class Behaviour {
     private final Optional<String> authPassword;
     private final Optional<SSLContext> tls;
     private final Optional<SSLContext> implicitTls;
+    private final boolean breaksTlsHandshake;
 
     private Behaviour(Builder builder) {
         this.greets = builder.greets;
@@ -52,6 +53,7 @@ public final class Behaviour {
         this.authPassword = Optional.ofNullable(builder.authPassword);
         this.tls = Optional.ofNullable(builder.tls);
         this.implicitTls = Optional.ofNullable(builder.implicitTls);
+        this.breaksTlsHandshake = builder.breaksTlsHandshake;
     }
 
     /** Greets, announces PIPELINING, 8BITMIME, ENHANCEDSTATUSCODES and SIZE, accepts every command and message. */
@@ -129,6 +131,10 @@ public final class Behaviour {
         return implicitTls;
     }
 
+    boolean breaksTlsHandshake() {
+        return breaksTlsHandshake;
+    }
+
     boolean requiresAuth() {
         return authUsername.isPresent();
     }
@@ -162,6 +168,7 @@ public final class Behaviour {
         private String authPassword;
         private SSLContext tls;
         private SSLContext implicitTls;
+        private boolean breaksTlsHandshake;
 
         private Builder() {
         }
@@ -253,6 +260,12 @@ public final class Behaviour {
         /** Offer STARTTLS (RFC 3207) with this server-side context (its key and certificate). */
         public Builder startTls(SSLContext serverContext) {
             this.tls = requireNonNull(serverContext, "serverContext");
+            return this;
+        }
+
+        /** Offer STARTTLS, answer it with 220, then send bytes that are no TLS record and close the connection. */
+        public Builder breakTlsHandshake() {
+            this.breaksTlsHandshake = true;
             return this;
         }
 

@@ -142,7 +142,9 @@ final class ServerSession implements Runnable {
                 resetTransaction();
                 reply("250 " + server.address().getHostAddress(), behaviour);
             }
-            case "STARTTLS" -> startTls(behaviour);
+            case "STARTTLS" -> {
+                return startTls(behaviour);
+            }
             case "AUTH" -> {
                 return auth(argument, behaviour);
             }
@@ -177,7 +179,7 @@ final class ServerSession implements Runnable {
         List<String> lines = new ArrayList<>();
         lines.add(server.address().getHostAddress());
         lines.addAll(behaviour.ehloCapabilities());
-        if (behaviour.tls().isPresent() && !tlsActive) {
+        if ((behaviour.tls().isPresent() || behaviour.breaksTlsHandshake()) && !tlsActive) {
             lines.add("STARTTLS");
         }
         boolean authAnnounced = behaviour.ehloCapabilities().stream()
@@ -188,16 +190,26 @@ final class ServerSession implements Runnable {
         reply("250 " + String.join("\n", lines), behaviour);
     }
 
-    /** RFC 3207: 220, then the TLS handshake on the same socket; what was pipelined before is discarded. */
-    private void startTls(Behaviour behaviour) throws IOException, InterruptedException {
+    /**
+     * RFC 3207: 220, then the TLS handshake on the same socket; what was pipelined before is discarded. False when the
+     * connection is to be closed (a handshake broken on purpose).
+     */
+    private boolean startTls(Behaviour behaviour) throws IOException, InterruptedException {
+        if (behaviour.breaksTlsHandshake() && !tlsActive) {
+            reply("220 2.0.0 Ready to start TLS", behaviour);
+            out.write("this is no TLS record\r\n".getBytes(StandardCharsets.US_ASCII));
+            flush();
+            return false;
+        }
         if (behaviour.tls().isEmpty() || tlsActive) {
             reply("454 4.7.0 TLS not available", behaviour);
-            return;
+            return true;
         }
         reply("220 2.0.0 Ready to start TLS", behaviour);
         flush();
         encrypt(behaviour.tls().get());
         resetTransaction();
+        return true;
     }
 
     /** The server side of a TLS handshake on this connection; what was read before is discarded. */

@@ -68,5 +68,9 @@ class RetriesTest {
         assertThat(dsn.field("user@never.test", "Status")).contains("4.3.2");
         assertThat(dsn.field("user@never.test", "Diagnostic-Code")).hasValueSatisfying(code ->
             assertThat(code).startsWith("smtp;").contains("421 4.3.2 Service not available"));
+        // RFC 3464 2.3.7: the final attempt, made just before the bounce, not the one a delayTime before it (both dates
+        // in whole seconds: that one would be at least DELAY older).
+        assertThat(Duration.between(dsn.dateField("user@never.test", "Last-Attempt-Date"), dsn.date()).abs())
+            .isLessThan(DELAY);
     }
 }

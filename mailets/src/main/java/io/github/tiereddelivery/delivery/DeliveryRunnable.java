@@ -112,6 +112,8 @@ public class DeliveryRunnable implements Disposable {
      * delivered by this attempt would get it again. At least once, never lost.
      */
     private void act(Mail mail, DeliveryReport report) throws Exception {
+        // The attempt just made: what a DSN gives as Last-Attempt-Date (RFC 3464 2.3.7), a bounce now included.
+        mail.setLastUpdated(new Date());
         Map<MailAddress, RecipientStatus> deferred = report.deferred();
         List<MailAddress> delivered = report.delivered();
         Map<MailAddress, RecipientStatus> bounced = report.bounced();
@@ -156,7 +158,6 @@ public class DeliveryRunnable implements Disposable {
         mail.setRecipients(deferred.keySet());
         mail.setState(Mail.ERROR);
         DeliveryRetriesHelper.incrementRetries(mail);
-        mail.setLastUpdated(new Date());
         mail.setErrorMessage(deferred.entrySet().stream()
             .map(entry -> entry.getKey().asString() + ": " + entry.getValue().status() + " " + entry.getValue().diagnostic())
             .collect(Collectors.joining("\n")));

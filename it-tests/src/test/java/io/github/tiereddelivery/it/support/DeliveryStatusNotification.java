@@ -3,7 +3,10 @@ package io.github.tiereddelivery.it.support;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.text.ParseException;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Date;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -14,6 +17,7 @@ import java.util.Properties;
 import javax.mail.BodyPart;
 import javax.mail.MessagingException;
 import javax.mail.Session;
+import javax.mail.internet.MailDateFormat;
 import javax.mail.internet.MimeMessage;
 import javax.mail.internet.MimeMultipart;
 
@@ -23,10 +27,12 @@ import io.github.tiereddelivery.testing.ReceivedMessage;
 public final class DeliveryStatusNotification {
     private final String contentType;
     private final List<Map<String, String>> recipientFields;
+    private final Date date;
 
-    private DeliveryStatusNotification(String contentType, List<Map<String, String>> recipientFields) {
+    private DeliveryStatusNotification(String contentType, List<Map<String, String>> recipientFields, Date date) {
         this.contentType = contentType;
         this.recipientFields = recipientFields;
+        this.date = date;
     }
 
     public static DeliveryStatusNotification parse(ReceivedMessage received) throws MessagingException, IOException {
@@ -36,7 +42,7 @@ public final class DeliveryStatusNotification {
             BodyPart part = report.getBodyPart(i);
             if (part.isMimeType("message/delivery-status")) {
                 String text = new String(part.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
-                return new DeliveryStatusNotification(message.getContentType(), recipientBlocks(text));
+                return new DeliveryStatusNotification(message.getContentType(), recipientBlocks(text), message.getSentDate());
             }
         }
         throw new AssertionError("no message/delivery-status part in " + received);
@@ -63,6 +69,17 @@ public final class DeliveryStatusNotification {
 
     public String contentType() {
         return contentType;
+    }
+
+    /** The report's {@code Date:} header: when the bounce was made. */
+    public Instant date() {
+        return date.toInstant();
+    }
+
+    /** A date field of a recipient's block (RFC 5322 date-time), e.g. {@code Last-Attempt-Date}. */
+    public Instant dateField(String recipient, String name) throws ParseException {
+        String value = field(recipient, name).orElseThrow(() -> new AssertionError("no " + name + " for " + recipient));
+        return new MailDateFormat().parse(value).toInstant();
     }
 
     /** The recipients reported, as written after {@code rfc822;}. */

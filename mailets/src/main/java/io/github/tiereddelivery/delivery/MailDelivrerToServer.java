@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 import java.util.stream.Stream;
 import java.util.function.Supplier;
 
@@ -118,6 +119,18 @@ public class MailDelivrerToServer {
                 // RFC 6152: 8-bit content may only be sent to servers that announce 8BITMIME.
                 converter7Bit.convertTo7Bit(mail.getMessage());
             }
+            Optional<RecipientStatus> tooLarge = exceedsSizeLimit(mail, connection, server);
+            if (tooLarge.isPresent()) {
+                if (!reused) {
+                    return AttemptResult.same(server, recipients, new RecipientResult(Verdict.REJECTED, tooLarge.get()),
+                        ServerCondition.RESPONDED);
+                }
+                // What a kept session announced may be out of date (the server restarted with a larger limit): the
+                // mail is bounced only on what a new session announces.
+                LOGGER.debug("{}: {} on a reused connection; asked again on a new connection", server, tooLarge.get().diagnostic());
+                session.discard();
+                continue;
+            }
             try {
                 TransactionResult transaction = connection.send(Envelopes.of(mail, recipients, connection.capabilities()),
                     out -> writeMessage(mail, out));
@@ -135,6 +148,25 @@ public class MailDelivrerToServer {
             }
             session.discard();
         }
+    }
+
+    /**
+     * RFC 1870: a message larger than the SIZE the server announced is not sent (pipelined MAIL, RCPT and BDAT would
+     * send it all before the 552 is read). A permanent 5.3.4 for every recipient, as Postfix makes it: a bounce.
+     */
+    private static Optional<RecipientStatus> exceedsSizeLimit(Mail mail, SmtpConnection connection, Server server)
+            throws MessagingException {
+        OptionalLong limit = connection.capabilities().maxSize();
+        if (limit.isEmpty()) {
+            return Optional.empty();
+        }
+        long size = mail.getMessageSize();
+        if (size <= limit.getAsLong()) {
+            return Optional.empty();
+        }
+        return Optional.of(new RecipientStatus("5.3.4", RecipientStatus.TIERED_DELIVERY, "message size " + size
+            + " exceeds the size limit " + limit.getAsLong() + " announced by " + server.describe() + "; not sent",
+            Optional.of(server.hostname())));
     }
 
     /**

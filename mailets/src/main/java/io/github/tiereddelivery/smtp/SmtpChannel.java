@@ -331,7 +331,7 @@ final class SmtpChannel {
             : new SmtpSessionException(stage, message, e);
     }
 
-    private static String describeFailure(Stage stage, Operation operation, IOException e, boolean expired,
+    private String describeFailure(Stage stage, Operation operation, IOException e, boolean expired,
                                           Duration timeout) {
         String reply = stage == Stage.GREETING ? "the greeting" : "the reply to " + stage.label();
         if (expired || e instanceof SocketTimeoutException) {
@@ -353,7 +353,7 @@ final class SmtpChannel {
             case READ -> "connection lost while waiting for " + reply + ": " + e.getMessage();
             case WRITE -> "connection lost while sending "
                 + (stage == Stage.END_OF_DATA ? "the message" : stage.label()) + ": " + e.getMessage();
-            case HANDSHAKE -> "TLS handshake failed: " + e.getMessage();
+            case HANDSHAKE -> "TLS handshake failed: " + TlsLayer.describeFailure(e, serverName);
         };
     }
 

@@ -3,8 +3,14 @@ package io.github.tiereddelivery.smtp;
 import java.io.IOException;
 import java.net.Socket;
 import java.security.GeneralSecurityException;
+import java.security.cert.CertPathBuilderException;
+import java.security.cert.CertPathValidatorException;
+import java.security.cert.CertificateException;
+import java.security.cert.CertificateExpiredException;
+import java.security.cert.CertificateNotYetValidException;
 import java.security.cert.X509Certificate;
 import java.util.List;
+import java.util.regex.Pattern;
 import javax.net.ssl.SNIHostName;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLEngine;
@@ -16,6 +22,8 @@ import javax.net.ssl.X509ExtendedTrustManager;
 
 /** Puts TLS on a connected socket (STARTTLS, RFC 3207, or implicit TLS, RFC 8314) and runs the handshake. */
 final class TlsLayer {
+    /** "sun.security.validator.ValidatorException: " and the like, inside the JDK's messages. */
+    private static final Pattern JAVA_CLASS_PREFIX = Pattern.compile("(?:[a-z][\\w$]*\\.)+[A-Z][\\w$]*(?:Exception|Error): ");
 
     private TlsLayer() {
     }
@@ -38,6 +46,31 @@ final class TlsLayer {
         tls.setUseClientMode(true);
         tls.startHandshake();
         return tls;
+    }
+
+    /**
+     * Why a handshake failed, in words for a bounce and a log line rather than the JDK's exception chain
+     * ("PKIX path building failed: sun.security.provider.certpath.SunCertPathBuilderException: …"), as Postfix says
+     * "Server certificate not trusted".
+     */
+    static String describeFailure(IOException failure, String serverName) {
+        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+            if (cause instanceof CertificateExpiredException) {
+                return "the server's certificate has expired";
+            }
+            if (cause instanceof CertificateNotYetValidException) {
+                return "the server's certificate is not valid yet";
+            }
+            if (cause instanceof CertPathBuilderException || cause instanceof CertPathValidatorException) {
+                return "the server's certificate is not trusted (no chain to a trusted authority: self-signed, or an"
+                    + " intermediate certificate missing); a private authority can be trusted with the mailet's trustStore";
+            }
+            if (cause instanceof CertificateException && String.valueOf(cause.getMessage()).startsWith("No ")) {
+                // The JDK's host name check: "No subject alternative DNS name matching … found." and the like.
+                return "the server's certificate does not name " + serverName;
+            }
+        }
+        return JAVA_CLASS_PREFIX.matcher(String.valueOf(failure.getMessage())).replaceAll("");
     }
 
     private static SSLContext context(SmtpClientSettings settings) throws SSLException {

@@ -55,14 +55,15 @@ public final class RouteSecrets {
             }
         }
         if (!problems.isEmpty()) {
-            throw new MessagingException("TieredRemoteDelivery cannot start:\n" + String.join("\n", problems));
+            throw new MessagingException("TieredRemoteDelivery cannot use the credentials of " + file + ":\n"
+                + String.join("\n", problems));
         }
         return new RouteSecrets(byName);
     }
 
     private static Properties read(Path file, List<Route> withAuth) throws MessagingException {
         if (!Files.exists(file)) {
-            throw new MessagingException("TieredRemoteDelivery cannot start: " + withAuth.get(0).describe() + " has auth=\""
+            throw new MessagingException("TieredRemoteDelivery has no credentials: " + withAuth.get(0).describe() + " has auth=\""
                 + withAuth.get(0).auth().get() + "\" but " + file + " does not exist; create it with the lines NAME.username=… "
                 + "and NAME.password=… and make it readable by James only");
         }

@@ -13,6 +13,7 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
@@ -184,20 +185,22 @@ public final class RoutesFile implements AutoCloseable {
     /** Re-reads the files when their stamps changed; never throws, never replaces good routes with bad ones. */
     synchronized void reloadIfChanged() {
         Routing current = routing;
-        if (current.stamps().equals(stamps())) {
+        List<Stamp> stamps = stamps();
+        if (current.stamps().equals(stamps)) {
             return;
         }
         try {
             Routing reloaded = read();
             routing = reloaded;
             refusal = Optional.empty();
-            LOGGER.info("TieredRemoteDelivery: {} changed, {} routes now in force", path, reloaded.routes().routes().size());
+            LOGGER.info("TieredRemoteDelivery: {} changed, {} routes now in force", changedFiles(current.stamps(), stamps),
+                reloaded.routes().routes().size());
         } catch (MessagingException | RuntimeException e) {
             // Remember the refused version so that it is reported once, not at every check.
             routing = new Routing(current.routes(), current.secrets(), stamps());
             refusal = Optional.of(e.getMessage());
             LOGGER.error("TieredRemoteDelivery: refused the new version of {}; the previous routes stay in force. {}",
-                path, e.getMessage());
+                changedFiles(current.stamps(), stamps), e.getMessage());
         }
     }
 
@@ -217,6 +220,18 @@ public final class RoutesFile implements AutoCloseable {
         } catch (InvalidRoutesException e) {
             throw new MessagingException("TieredRemoteDelivery cannot use the routes file " + path + ":\n" + e.getMessage(), e);
         }
+    }
+
+    /** The files of {@link #stamps()} whose stamp differs, e.g. "…/delivery-routes-secrets.properties". */
+    private String changedFiles(List<Stamp> before, List<Stamp> now) {
+        List<Path> files = List.of(path, secretsPath);
+        List<String> changed = new ArrayList<>();
+        for (int i = 0; i < files.size(); i++) {
+            if (!before.get(i).equals(now.get(i))) {
+                changed.add(files.get(i).toString());
+            }
+        }
+        return String.join(" and ", changed);
     }
 
     private List<Stamp> stamps() {

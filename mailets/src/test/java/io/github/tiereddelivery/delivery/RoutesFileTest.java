@@ -21,6 +21,11 @@ import javax.mail.MessagingException;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.slf4j.LoggerFactory;
+
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 
 import io.github.tiereddelivery.routes.Balancing;
 import io.github.tiereddelivery.routes.Destination;
@@ -113,6 +118,28 @@ class RoutesFileTest {
 
         Route route = file.routes().routes().get(0);
         assertThat(file.credentials(route)).hasValueSatisfying(credentials -> assertThat(credentials.username()).isEqualTo("newer"));
+    }
+
+    @Test
+    void aReloadNamesTheFileThatChanged() throws Exception {
+        write("<delivery-routes><route domain=\"acme.test\" auth=\"acme\"><host>[192.0.2.1]</host></route></delivery-routes>", 0);
+        Path secrets = conf.resolve(RouteSecrets.FILE_NAME);
+        Files.writeString(secrets, "acme.username=old\nacme.password=p\n");
+        RoutesFile file = RoutesFile.load(conf.resolve("delivery-routes.xml"), true);
+        Logger logger = (Logger) LoggerFactory.getLogger(RoutesFile.class);
+        ListAppender<ILoggingEvent> log = new ListAppender<>();
+        log.start();
+        logger.addAppender(log);
+        try {
+            Files.writeString(secrets, "acme.username=newer\nacme.password=p\n");
+            Files.setLastModifiedTime(secrets, FileTime.from(Instant.parse("2027-01-01T00:00:00Z")));
+            file.reloadIfChanged();
+        } finally {
+            logger.detachAppender(log);
+        }
+
+        assertThat(log.list).extracting(ILoggingEvent::getFormattedMessage).singleElement().satisfies(line ->
+            assertThat(line).contains(secrets + " changed").doesNotContain("delivery-routes.xml"));
     }
 
     private static Route route(String domain, String host) {

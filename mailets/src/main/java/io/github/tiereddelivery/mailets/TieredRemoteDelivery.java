@@ -138,7 +138,7 @@ public class TieredRemoteDelivery extends GenericMailet {
             return Optional.empty();
         }
         try {
-            return Optional.of(TrustStore.load(fileSystem.getFile(configuration.trustStore().get()),
+            return Optional.of(TrustStore.load(fileSystem.getFile(jamesLocation(configuration.trustStore().get())),
                 configuration.trustStorePassword().orElse("")));
         } catch (FileNotFoundException e) {
             throw new MessagingException("TieredRemoteDelivery parameter <trustStore>" + configuration.trustStore().get()
@@ -146,9 +146,17 @@ public class TieredRemoteDelivery extends GenericMailet {
         }
     }
 
+    /**
+     * A location as James' FileSystem takes it ({@code file://conf/…}, {@code classpath:…}); a plain absolute path, what
+     * most would write, is a file there (James would look it up on the class path).
+     */
+    private static String jamesLocation(String value) {
+        return !value.contains(":") && value.startsWith("/") ? "file://" + value : value;
+    }
+
     private Path routesPath() throws MessagingException {
         try {
-            return fileSystem.getFile(configuration.routes()).toPath();
+            return fileSystem.getFile(jamesLocation(configuration.routes())).toPath();
         } catch (FileNotFoundException | InvalidPathException e) {
             throw new MessagingException("TieredRemoteDelivery parameter <routes>" + configuration.routes() + "</routes>: "
                 + "James cannot resolve this location (" + e.getMessage() + "); write e.g. file://conf/delivery-routes.xml");

@@ -1,6 +1,7 @@
 package io.github.tiereddelivery.webadmin;
 
 import java.io.IOException;
+import java.net.IDN;
 import java.time.Clock;
 import java.util.List;
 import java.util.Locale;
@@ -165,11 +166,21 @@ public class DeliveryRoutesRoutes implements Routes {
         String recipient = Optional.ofNullable(request.queryParams(RECIPIENT))
             .orElseThrow(() -> new InvalidRequestException(RECIPIENT, "missing; ask e.g. /delivery-routes/resolve?recipient=user@acme.test"));
         try {
-            return dryRun.resolve(engine(), new MailAddress(recipient));
-        } catch (AddressException e) {
+            return dryRun.resolve(engine(), new MailAddress(withALabelDomain(recipient)));
+        } catch (AddressException | IllegalArgumentException e) {
             throw new InvalidRequestException(RECIPIENT, "not an e-mail address; write it like user@acme.test",
                 Optional.ofNullable(e.getMessage()));
         }
+    }
+
+    /** user@müller.test as user@xn--mller-kva.test: James' addresses take the ASCII form only (no SMTPUTF8 in 3.8.1). */
+    private static String withALabelDomain(String address) {
+        int at = address.lastIndexOf('@');
+        String domain = address.substring(at + 1);
+        if (at < 0 || domain.chars().allMatch(c -> c < 128)) {
+            return address;
+        }
+        return address.substring(0, at + 1) + IDN.toASCII(domain, IDN.ALLOW_UNASSIGNED);
     }
 
     private List<ServerHealthBody> serverHealth() {

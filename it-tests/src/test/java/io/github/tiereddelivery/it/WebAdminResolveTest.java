@@ -47,6 +47,7 @@ class WebAdminResolveTest {
             + "</route>")
         .route("<route domain=\"globex.test\" mx=\"delivery.globex.test\" port=\"2525\"/>")
         .route("<route domain=\"*.initech.test\"><host>[127.0.0.4]</host></route>")
+        .route("<route domain=\"bücher.test\"><host>[127.0.0.4]</host></route>")
         .route("<route recipient=\"it@acme.test\"><host>[127.0.0.3]</host></route>")
         .route("<route domain=\"servfail.test\"><host>mail.broken.test</host></route>")
         .route("<route domain=\"failover.test\"><host preference=\"10\">mail1.acme.test</host>"
@@ -94,6 +95,18 @@ class WebAdminResolveTest {
             .body("tiers[0].servers[0].hostname", equalTo("mx1.globex.test"))
             .body("tiers[0].servers[0].port", equalTo(2525))
             .body("tiers[1].servers[0].addresses[0].address", equalTo("127.0.0.4"));
+    }
+
+    @Test
+    void anInternationalizedDomainIsResolvedInItsAsciiForm() {
+        given().spec(scenario.webAdmin())
+            .queryParam("recipient", "user@bücher.test")
+            .get("/delivery-routes/resolve")
+            .then()
+            .statusCode(200)
+            .body("recipient", equalTo("user@xn--bcher-kva.test"))
+            .body("matchedBy", equalTo("domain"))
+            .body("tiers[0].servers[0].addresses[0].address", equalTo("127.0.0.4"));
     }
 
     @Test

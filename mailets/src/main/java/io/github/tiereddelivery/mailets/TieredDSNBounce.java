@@ -60,6 +60,7 @@ import io.github.tiereddelivery.dsn.RecipientStatusResolver;
  *   <sender>postmaster | sender | unaltered | an address; default postmaster</sender>
  *   <prefix>subject prefix; default "Undelivered Mail Returned to Sender:" (per action)</prefix>
  *   <attachment>message | heads | none; default message</attachment>
+ *   <maxReturnedSize>bytes of a message returned whole; a larger one is returned as its headers; default 50000</maxReturnedSize>
  *   <messageString>the explanation; [machine] is replaced by this server's host name</messageString>
  *   <passThrough>true | false; default true</passThrough>
  *   <debug>true | false; default false</debug>
@@ -69,13 +70,17 @@ import io.github.tiereddelivery.dsn.RecipientStatusResolver;
  * }</pre>
  * RFC 3461 is honoured: recipients whose NOTIFY does not ask for this action's report are left out of it (no report
  * at all if none is left), RET=HDRS returns only the headers and RET=FULL the whole message (unless attachment is
- * none), ENVID and ORCPT are reported. Mail with a null reverse-path gets no report.
+ * none), ENVID and ORCPT are reported. Mail with a null reverse-path gets no report. A message larger than
+ * {@code maxReturnedSize} (not a DSNBounce parameter; Postfix's {@code bounce_size_limit}, same default) is returned as
+ * its headers only: the sender of a 20 MB message that could not be delivered does not get 20 MB back.
  */
 public class TieredDSNBounce extends GenericMailet {
     private static final Logger LOGGER = LoggerFactory.getLogger(TieredDSNBounce.class);
 
     private static final Set<String> PARAMETERS = ImmutableSet.of(
-        "debug", "passThrough", "messageString", "attachment", "sender", "prefix", "action", "defaultStatus");
+        "debug", "passThrough", "messageString", "attachment", "maxReturnedSize", "sender", "prefix", "action", "defaultStatus");
+    /** Postfix's bounce_size_limit default. */
+    private static final long DEFAULT_MAX_RETURNED_SIZE = 50_000;
     private static final AttributeName ARRIVAL_DATE = AttributeName.of("dsn-arrival-date");
     private static final String UNKNOWN_STATUS = "unknown";
     private static final String MACHINE = "[machine]";
@@ -93,6 +98,7 @@ public class TieredDSNBounce extends GenericMailet {
     private DsnAction action;
     private Optional<String> defaultStatus;
     private Attachment attachment;
+    private long maxReturnedSize;
     /** The From of the report; empty: the original sender ("sender" or "unaltered"). */
     /** Empty for "sender"/"unaltered": the bounce is From the original sender. */
     private Optional<InternetAddress> from;
@@ -119,6 +125,7 @@ public class TieredDSNBounce extends GenericMailet {
             .orElse(DsnAction.FAILED);
         defaultStatus = parseDefaultStatus(getInitParameter("defaultStatus", UNKNOWN_STATUS));
         attachment = parseAttachment(getInitParameter("attachment", "message"));
+        maxReturnedSize = parseMaxReturnedSize(getInitParameter("maxReturnedSize", String.valueOf(DEFAULT_MAX_RETURNED_SIZE)));
         from = parseSender(getInitParameter("sender", "postmaster"));
         subjectPrefix = getInitParameterAsOptional("prefix").orElse(action.subject() + ":");
         hostName = localHostName();
@@ -189,7 +196,7 @@ public class TieredDSNBounce extends GenericMailet {
         multipart.setReportType("delivery-status");
         multipart.addBodyPart(humanReadablePart(original, reported, statuses));
         multipart.addBodyPart(deliveryStatusPart(mail, dsnParameters, reported, statuses));
-        Attachment returned = returnedContent(dsnParameters);
+        Attachment returned = returnedContent(dsnParameters, mail.getMessageSize());
         if (returned == Attachment.MESSAGE) {
             multipart.addBodyPart(messagePart(original));
         } else if (returned == Attachment.HEADS) {
@@ -272,14 +279,18 @@ public class TieredDSNBounce extends GenericMailet {
         return part;
     }
 
-    /** RFC 3461 §4.3: RET=HDRS asks for the headers only, RET=FULL for the whole message; none always wins. */
-    private Attachment returnedContent(Optional<DsnParameters> dsnParameters) {
+    /**
+     * RFC 3461 §4.3: RET=HDRS asks for the headers only, RET=FULL for the whole message; none always wins, and a
+     * message over {@code maxReturnedSize} is returned as its headers (as Postfix's bounce_size_limit, RET=FULL too).
+     */
+    private Attachment returnedContent(Optional<DsnParameters> dsnParameters, long messageSize) {
         if (attachment == Attachment.NONE) {
             return Attachment.NONE;
         }
-        return dsnParameters.flatMap(DsnParameters::getRetParameter)
+        Attachment asked = dsnParameters.flatMap(DsnParameters::getRetParameter)
             .map(ret -> ret == DsnParameters.Ret.HDRS ? Attachment.HEADS : Attachment.MESSAGE)
             .orElse(attachment);
+        return asked == Attachment.MESSAGE && messageSize > maxReturnedSize ? Attachment.HEADS : asked;
     }
 
     private static MimeBodyPart messagePart(MimeMessage original) throws MessagingException {
@@ -309,6 +320,19 @@ public class TieredDSNBounce extends GenericMailet {
                 + " code: use e.g. 5.0.0 (failures), 4.0.0 (delays), 2.0.0 (success), or unknown for X.0.0 of the action");
         }
         return Optional.of(value.strip());
+    }
+
+    private static long parseMaxReturnedSize(String value) {
+        try {
+            long size = Long.parseLong(value.strip());
+            if (size >= 0) {
+                return size;
+            }
+        } catch (NumberFormatException e) {
+            // Said below.
+        }
+        throw new IllegalArgumentException("TieredDSNBounce maxReturnedSize '" + value + "' is not a number of bytes:"
+            + " write e.g. 50000 (a larger message is returned as its headers)");
     }
 
     private static Attachment parseAttachment(String value) {

@@ -278,6 +278,21 @@ class TieredDSNBounceTest {
         }
 
         @Test
+        void aMessageOverMaxReturnedSizeIsReturnedAsItsHeaders() throws Exception {
+            init("maxReturnedSize", "100");
+            ParsedReport report = reportFor(failedMail(BOB).size(101).build());
+
+            assertThat(report.part(2).isMimeType("text/rfc822-headers")).isTrue();
+            assertThat(report.partText(2)).contains("Subject: " + ORIGINAL_SUBJECT).doesNotContain(ORIGINAL_BODY);
+        }
+
+        @Test
+        void anInvalidMaxReturnedSizeStopsTheMailetSayingWhatToWrite() {
+            assertThatThrownBy(() -> init("maxReturnedSize", "50k"))
+                .hasMessageContaining("maxReturnedSize '50k'").hasMessageContaining("e.g. 50000");
+        }
+
+        @Test
         void attachmentNoneReturnsNothing() throws Exception {
             init("attachment", "none");
             ParsedReport report = reportFor(failedMail(BOB).build());

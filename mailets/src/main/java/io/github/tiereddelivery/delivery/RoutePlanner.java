@@ -11,6 +11,9 @@ import java.util.Optional;
 import java.util.TreeMap;
 import java.util.function.Function;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 import com.google.common.cache.Cache;
 import com.google.common.cache.CacheBuilder;
 import com.google.common.net.InetAddresses;
@@ -34,6 +37,8 @@ import io.github.tiereddelivery.smtp.Credentials;
  * MX then A/AAAA, keeping the real MX preferences (which James' DNSService drops).
  */
 public class RoutePlanner {
+    private static final Logger LOGGER = LoggerFactory.getLogger(RoutePlanner.class);
+
     /** RFC 5321 section 5.1: the implicit MX of a domain without MX records has preference 0. */
     private static final int IMPLICIT_MX_PREFERENCE = 0;
     private static final Comparator<Server> STABLE_ORDER = Comparator.comparing(Server::hostname)
@@ -87,7 +92,8 @@ public class RoutePlanner {
             return kept.resolution();
         }
         AnswerExpiry expiry = new AnswerExpiry();
-        Resolution resolution = viaMx(target, domain, defaultPort, Balancing.RANDOM, Optional.empty(), Optional.empty(), expiry);
+        Resolution resolution = logSkipped(target,
+            viaMx(target, domain, defaultPort, Balancing.RANDOM, Optional.empty(), Optional.empty(), expiry));
         if (isKeepable(resolution, expiry)) {
             domainPlans.put(domain, new KeptPlan(target, Optional.empty(), resolution, false, expiry.earliest()));
         }
@@ -102,11 +108,20 @@ public class RoutePlanner {
             return kept.resolution();
         }
         AnswerExpiry expiry = new AnswerExpiry();
-        Resolution resolution = plan(target, routeCredentials, expiry);
+        Resolution resolution = logSkipped(target, plan(target, routeCredentials, expiry));
         if (onlyIpLiterals(route)) {
             routePlans.put(route, new KeptPlan(target, routeCredentials, resolution, true, 0));
         } else if (isKeepable(resolution, expiry)) {
             routePlans.put(route, new KeptPlan(target, routeCredentials, resolution, false, expiry.earliest()));
+        }
+        return resolution;
+    }
+
+    /** A plan made without some of its hosts (no address, malformed) says so once per plan, not per message. */
+    private static Resolution logSkipped(DeliveryTarget target, Resolution resolution) {
+        if (resolution instanceof Resolution.Planned planned && !planned.unresolved().isEmpty()) {
+            LOGGER.info("TieredRemoteDelivery: {}: the other servers deliver; no server from {}", target.describe(),
+                String.join("; ", planned.unresolved()));
         }
         return resolution;
     }

@@ -14,6 +14,11 @@ import java.util.OptionalInt;
 import java.util.concurrent.atomic.AtomicReference;
 
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
+
+import ch.qos.logback.classic.Logger;
+import ch.qos.logback.classic.spi.ILoggingEvent;
+import ch.qos.logback.core.read.ListAppender;
 
 import io.github.tiereddelivery.dns.AddressAnswer;
 import io.github.tiereddelivery.dns.DnsResolver;
@@ -106,6 +111,26 @@ class RoutePlannerTest {
         when(dns.addresses(eq("mail.acme.test"), any())).thenReturn(addresses("127.0.0.7"));
 
         assertThat(planned(DeliveryTarget.Routed.fromFile(route)).tiers()).extracting(Tier::preference).containsExactly(20);
+    }
+
+    @Test
+    void aHostSkippedForWantOfAnAddressIsLogged() throws Exception {
+        Route route = Route.of(RouteKey.ofDomain("acme.test"), new Destination.Hosts(List.of(
+            HostSpec.parse("ghost.acme.test", 10, 1), HostSpec.parse("mail.acme.test", 20, 1))));
+        when(dns.addresses(eq("ghost.acme.test"), any())).thenReturn(new AddressAnswer.NoSuchHost());
+        when(dns.addresses(eq("mail.acme.test"), any())).thenReturn(addresses("127.0.0.7"));
+        Logger logger = (Logger) LoggerFactory.getLogger(RoutePlanner.class);
+        ListAppender<ILoggingEvent> log = new ListAppender<>();
+        log.start();
+        logger.addAppender(log);
+        try {
+            planner.plan(DeliveryTarget.Routed.fromFile(route));
+        } finally {
+            logger.detachAppender(log);
+        }
+
+        assertThat(log.list).extracting(ILoggingEvent::getFormattedMessage).singleElement().satisfies(line ->
+            assertThat(line).contains("route acme.test", "no server from ghost.acme.test: no such host"));
     }
 
     @Test

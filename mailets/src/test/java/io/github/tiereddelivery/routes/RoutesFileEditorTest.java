@@ -44,6 +44,45 @@ class RoutesFileEditorTest {
     }
 
     @Test
+    void onlyTheReplacedRouteChangesTheOthersKeepTheirTextAttributeOrderIncluded() {
+        String file = "<delivery-routes>\n"
+            + "    <route domain=\"acme.test\"><host>[192.0.2.1]</host></route>\n"
+            + "    <route   mx='delivery.globex.test'  domain=\"globex.test\" />  <!-- written by hand -->\n"
+            + "</delivery-routes>\n";
+
+        String edited = RoutesFileEditor.put(file, hostsRoute("acme.test", "[192.0.2.2]"));
+
+        assertThat(edited).isEqualTo("<delivery-routes>\n"
+            + "    <route domain=\"acme.test\">\n        <host preference=\"10\">[192.0.2.2]</host>\n    </route>\n"
+            + "    <route   mx='delivery.globex.test'  domain=\"globex.test\" />  <!-- written by hand -->\n"
+            + "</delivery-routes>\n");
+    }
+
+    @Test
+    void aRemovedRouteTakesOnlyItsOwnTextAway() {
+        String edited = RoutesFileEditor.remove(FILE, RouteKey.ofDomain("globex.test")).orElseThrow();
+
+        assertThat(edited).isEqualTo(FILE.replace("\n    <route domain=\"globex.test\" mx=\"delivery.globex.test\"/>", ""));
+    }
+
+    @Test
+    void aRouteIsAddedToARootWithoutContent() throws Exception {
+        String edited = RoutesFileEditor.put("<delivery-routes/>\n", hostsRoute("acme.test", "[192.0.2.1]"));
+
+        assertThat(parse(edited).routes()).extracting(route -> route.key().asString()).containsExactly("acme.test");
+    }
+
+    @Test
+    void valuesAreEscapedSoThatTheFileStaysXml() throws Exception {
+        Route route = new Route(RouteKey.ofRecipient("o'hara&co@acme.test"), new Destination.MxOf("relay.acme.test"),
+            Balancing.RANDOM, OptionalInt.empty(), Optional.empty(), Optional.empty(), 0);
+
+        String edited = RoutesFileEditor.put(FILE, route);
+
+        assertThat(parse(edited).routes()).extracting(written -> written.key().asString()).contains("o'hara&co@acme.test");
+    }
+
+    @Test
     void aNewRouteIsAddedAfterTheOthers() throws Exception {
         String edited = RoutesFileEditor.put(FILE, Route.of(RouteKey.ofRecipient("it@acme.test"), new Destination.MxOf("relay.acme.test")));
 

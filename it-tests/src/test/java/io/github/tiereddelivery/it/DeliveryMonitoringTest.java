@@ -20,7 +20,7 @@ import org.junit.jupiter.api.extension.RegisterExtension;
 import ch.qos.logback.classic.Level;
 import ch.qos.logback.classic.spi.ILoggingEvent;
 import io.github.tiereddelivery.it.support.DeliveryScenario;
-import io.github.tiereddelivery.it.support.LogCapture;
+import io.github.tiereddelivery.testing.LogCapture;
 import io.restassured.path.json.JsonPath;
 import io.restassured.response.ValidatableResponse;
 import io.restassured.specification.RequestSpecification;

@@ -12,8 +12,8 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import io.github.tiereddelivery.it.support.DeliveryScenario;
-import io.github.tiereddelivery.it.support.LogCapture;
 import io.github.tiereddelivery.testing.Behaviour;
+import io.github.tiereddelivery.testing.LogCapture;
 
 /** {@code auth="NAME"}: SMTP AUTH with credentials from delivery-routes-secrets.properties, never sent in clear by default. */
 class RouteAuthTest {

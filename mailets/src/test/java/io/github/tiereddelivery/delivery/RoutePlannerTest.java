@@ -14,11 +14,6 @@ import java.util.OptionalInt;
 import java.util.concurrent.atomic.AtomicReference;
 
 import org.junit.jupiter.api.Test;
-import org.slf4j.LoggerFactory;
-
-import ch.qos.logback.classic.Logger;
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
 
 import io.github.tiereddelivery.dns.AddressAnswer;
 import io.github.tiereddelivery.dns.DnsResolver;
@@ -33,6 +28,7 @@ import io.github.tiereddelivery.routes.Route;
 import io.github.tiereddelivery.routes.RouteKey;
 import io.github.tiereddelivery.routes.TlsPolicy;
 import io.github.tiereddelivery.smtp.Credentials;
+import io.github.tiereddelivery.testing.LogCapture;
 
 class RoutePlannerTest {
     private final DnsResolver dns = mock(DnsResolver.class);
@@ -119,17 +115,13 @@ class RoutePlannerTest {
             HostSpec.parse("ghost.acme.test", 10, 1), HostSpec.parse("mail.acme.test", 20, 1))));
         when(dns.addresses(eq("ghost.acme.test"), any())).thenReturn(new AddressAnswer.NoSuchHost());
         when(dns.addresses(eq("mail.acme.test"), any())).thenReturn(addresses("127.0.0.7"));
-        Logger logger = (Logger) LoggerFactory.getLogger(RoutePlanner.class);
-        ListAppender<ILoggingEvent> log = new ListAppender<>();
-        log.start();
-        logger.addAppender(log);
-        try {
+        List<String> lines;
+        try (LogCapture log = LogCapture.of(RoutePlanner.class.getName())) {
             planner.plan(DeliveryTarget.Routed.fromFile(route));
-        } finally {
-            logger.detachAppender(log);
+            lines = log.texts();
         }
 
-        assertThat(log.list).extracting(ILoggingEvent::getFormattedMessage).singleElement().satisfies(line ->
+        assertThat(lines).singleElement().satisfies(line ->
             assertThat(line).contains("route acme.test", "no server from ghost.acme.test: no such host"));
     }
 

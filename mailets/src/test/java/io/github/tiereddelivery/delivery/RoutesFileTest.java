@@ -21,11 +21,6 @@ import javax.mail.MessagingException;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import org.slf4j.LoggerFactory;
-
-import ch.qos.logback.classic.Logger;
-import ch.qos.logback.classic.spi.ILoggingEvent;
-import ch.qos.logback.core.read.ListAppender;
 
 import io.github.tiereddelivery.routes.Balancing;
 import io.github.tiereddelivery.routes.Destination;
@@ -34,6 +29,7 @@ import io.github.tiereddelivery.routes.InvalidRoutesException;
 import io.github.tiereddelivery.routes.Route;
 import io.github.tiereddelivery.routes.RouteKey;
 import io.github.tiereddelivery.routes.RoutesFileParser;
+import io.github.tiereddelivery.testing.LogCapture;
 
 class RoutesFileTest {
     private static final String ACME_TO_1 = "<delivery-routes><route domain=\"acme.test\"><host>[192.0.2.1]</host></route></delivery-routes>";
@@ -126,19 +122,15 @@ class RoutesFileTest {
         Path secrets = conf.resolve(RouteSecrets.FILE_NAME);
         Files.writeString(secrets, "acme.username=old\nacme.password=p\n");
         RoutesFile file = RoutesFile.load(conf.resolve("delivery-routes.xml"), true);
-        Logger logger = (Logger) LoggerFactory.getLogger(RoutesFile.class);
-        ListAppender<ILoggingEvent> log = new ListAppender<>();
-        log.start();
-        logger.addAppender(log);
-        try {
+        List<String> lines;
+        try (LogCapture log = LogCapture.of(RoutesFile.class.getName())) {
             Files.writeString(secrets, "acme.username=newer\nacme.password=p\n");
             Files.setLastModifiedTime(secrets, FileTime.from(Instant.parse("2027-01-01T00:00:00Z")));
             file.reloadIfChanged();
-        } finally {
-            logger.detachAppender(log);
+            lines = log.texts();
         }
 
-        assertThat(log.list).extracting(ILoggingEvent::getFormattedMessage).singleElement().satisfies(line ->
+        assertThat(lines).singleElement().satisfies(line ->
             assertThat(line).contains(secrets + " changed").doesNotContain("delivery-routes.xml"));
     }
 

@@ -72,6 +72,14 @@ class SmtpConnectionTlsTest {
         }
     }
 
+    private void sendInClearTextWithOpportunisticTls() throws Exception {
+        try (SmtpConnection connection = SmtpConnection.open(server.socketAddress(), SERVER_NAME,
+                settings(StartTlsPolicy.OPPORTUNISTIC).verifyCertificates(false).build())) {
+            assertThat(connection.isTlsActive()).isFalse();
+            connection.send(Envelope.of("a@sender.test", "b@acme.test"), out -> out.write(MESSAGE.getBytes(UTF_8)));
+        }
+    }
+
     @Test
     void opportunisticTlsEncryptsWithoutVerifyingTheCertificate() throws Exception {
         send(settings(StartTlsPolicy.OPPORTUNISTIC).verifyCertificates(false), SERVER_NAME);
@@ -84,11 +92,7 @@ class SmtpConnectionTlsTest {
     void opportunisticTlsGoesOnInClearTextWhenTheServerRefusesStartTls() throws Exception {
         server.behave(Behaviour.builder().ehloCapabilities("PIPELINING", "STARTTLS").build());
 
-        try (SmtpConnection connection = SmtpConnection.open(server.socketAddress(), SERVER_NAME,
-                settings(StartTlsPolicy.OPPORTUNISTIC).verifyCertificates(false).build())) {
-            assertThat(connection.isTlsActive()).isFalse();
-            connection.send(Envelope.of("a@sender.test", "b@acme.test"), out -> out.write(MESSAGE.getBytes(UTF_8)));
-        }
+        sendInClearTextWithOpportunisticTls();
 
         assertThat(server.awaitMessages(1, Duration.ofSeconds(5))).singleElement()
             .satisfies(message -> assertThat(message.tls()).isFalse());
@@ -99,11 +103,7 @@ class SmtpConnectionTlsTest {
     void opportunisticTlsDeliversInClearTextOverANewConnectionAfterAFailedHandshake() throws Exception {
         server.behave(Behaviour.builder().breakTlsHandshake().build());
 
-        try (SmtpConnection connection = SmtpConnection.open(server.socketAddress(), SERVER_NAME,
-                settings(StartTlsPolicy.OPPORTUNISTIC).verifyCertificates(false).build())) {
-            assertThat(connection.isTlsActive()).isFalse();
-            connection.send(Envelope.of("a@sender.test", "b@acme.test"), out -> out.write(MESSAGE.getBytes(UTF_8)));
-        }
+        sendInClearTextWithOpportunisticTls();
 
         assertThat(server.awaitMessages(1, Duration.ofSeconds(5))).singleElement()
             .satisfies(message -> assertThat(message.tls()).isFalse());

@@ -1,4 +1,4 @@
-package io.github.tiereddelivery.it.support;
+package io.github.tiereddelivery.testing;
 
 import java.util.List;
 import java.util.stream.Stream;
@@ -11,8 +11,8 @@ import ch.qos.logback.classic.spi.IThrowableProxy;
 import ch.qos.logback.core.read.ListAppender;
 
 /**
- * The log events of a logger (and its children) while it is open, as logback gives them to its appenders: James runs
- * in the test's JVM, so this is what James' log file would get.
+ * The log events of a logger (and its children) while it is open, as logback gives them to its appenders: in the
+ * integration tests James runs in the test's JVM, so this is what James' log file would get.
  *
  * <pre>
  * try (LogCapture log = LogCapture.of("io.github.tiereddelivery")) { … log.events() … }

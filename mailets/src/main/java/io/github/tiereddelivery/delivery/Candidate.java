@@ -3,8 +3,18 @@ package io.github.tiereddelivery.delivery;
 /**
  * A server in the order of one attempt, with the tier it belongs to (0 = the lowest preference).
  *
- * @param probe whether this attempt was granted the probe of a server whose down interval ended
- *              ({@link ServerHealth.Availability#PROBE}); an attempt that does not reach it gives the probe back
+ * @param availability what the health memory said when the order was made: {@link ServerHealth.Availability#PROBE}
+ *                     is this attempt's right to probe a server whose down interval ended (an attempt that does not
+ *                     reach it gives the probe back); {@link ServerHealth.Availability#DOWN}: tried last, one message
+ *                     at a time
  */
-public record Candidate(int tierIndex, Tier tier, Server server, boolean probe) {
+public record Candidate(int tierIndex, Tier tier, Server server, ServerHealth.Availability availability) {
+
+    public boolean probe() {
+        return availability == ServerHealth.Availability.PROBE;
+    }
+
+    public boolean down() {
+        return availability == ServerHealth.Availability.DOWN;
+    }
 }

@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 
@@ -119,7 +120,7 @@ public class MailDelivrer {
             Server server = candidate.server();
             AttemptResult attempt = engine.ownListeners().isOwn(server.address())
                 ? loop(plan, server, eligible)
-                : delivrerToServer.attempt(mail, eligible, server, plan);
+                : delivrerToServer.attempt(mail, eligible, server, plan, downBecause(candidate));
             remember(plan, candidate, attempt);
             audit(mail, plan, candidate, attempt);
             attempt.results().forEach((recipient, result) -> {
@@ -148,6 +149,15 @@ public class MailDelivrer {
         pending.forEach(recipient -> outcomes.put(recipient, new Outcome.Deferred(lastFailure.getOrDefault(recipient,
             RecipientStatus.of("4.4.1", "no server of " + plan.describe() + " could be tried")), metBusyServer.contains(recipient))));
         return outcomes;
+    }
+
+    /** For a server tried while down: the error that put it down. */
+    private Optional<String> downBecause(Candidate candidate) {
+        if (!candidate.down()) {
+            return Optional.empty();
+        }
+        return Optional.of(health.status(candidate.server().address()).flatMap(ServerHealth.ServerStatus::lastError)
+            .orElse(candidate.server().describe() + ": its last session failed"));
     }
 
     /** What the attempt tells about the server, for the health memory and the metrics. */

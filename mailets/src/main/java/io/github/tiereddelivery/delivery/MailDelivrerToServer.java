@@ -56,18 +56,27 @@ public class MailDelivrerToServer {
         this.pool = pool;
     }
 
-    public AttemptResult attempt(Mail mail, List<MailAddress> recipients, Server server, RoutePlan plan) {
+    /**
+     * One attempt at one server. A server tried while it is down ({@code downBecause} present: no server of the route is
+     * up) gets one message at a time, and the others do not wait for it: a hung server holds one delivery thread, not
+     * {@code maxConnectionsPerServer} plus its waiters, and the mail of other routes goes on (Postfix, likewise, stops
+     * sending a dead destination more than its probe).
+     */
+    public AttemptResult attempt(Mail mail, List<MailAddress> recipients, Server server, RoutePlan plan,
+                                 Optional<String> downBecause) {
         String ownName = heloName.get();
         ConnectionKey key = new ConnectionKey(server.address(), server.hostname(), settings(plan, ownName, server));
         Optional<Lease> lease;
         try {
-            lease = pool.lease(key);
+            lease = downBecause.isPresent() ? pool.leaseAlone(key) : pool.lease(key);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return localFailure(mail, recipients, server, e);
         }
         if (lease.isEmpty()) {
-            return busy(server, recipients, "all its sessions stayed in use");
+            return downBecause.isPresent()
+                ? beingTried(server, recipients, downBecause.get())
+                : busy(server, recipients, "all its sessions stayed in use");
         }
         try (Lease session = lease.get()) {
             if (session.failedWhileWaiting()) {
@@ -187,6 +196,17 @@ public class MailDelivrerToServer {
             + pool.limits().busyWait().toMillis() + " ms)");
         LOGGER.debug("{}", status.diagnostic());
         return AttemptResult.same(server, recipients, new RecipientResult(Verdict.SERVER_BUSY, status), ServerCondition.NOT_ASSESSED);
+    }
+
+    /**
+     * The server is down and another message is trying it: it failed for this mail as it did for the last one, whose
+     * error is given; if no other server takes the mail, it waits for its next {@code delayTime} (a retry, counted).
+     */
+    private static AttemptResult beingTried(Server server, List<MailAddress> recipients, String lastError) {
+        RecipientStatus status = RecipientStatus.of("4.4.1", lastError + " (down; another message is trying "
+            + server.describe() + ", this one was not sent to it)");
+        LOGGER.debug("{}", status.diagnostic());
+        return AttemptResult.same(server, recipients, new RecipientResult(Verdict.SERVER_FAILED, status), ServerCondition.NOT_ASSESSED);
     }
 
     /**

@@ -25,8 +25,8 @@ public class ServerSelector {
             Tier tier = tiers.get(index);
             for (Server server : balancer.order(plan, tier)) {
                 ServerHealth.Availability availability = health.availability(server);
-                Candidate candidate = new Candidate(index, tier, server, availability == ServerHealth.Availability.PROBE);
-                if (availability == ServerHealth.Availability.DOWN) {
+                Candidate candidate = new Candidate(index, tier, server, availability);
+                if (candidate.down()) {
                     down.add(candidate);
                 } else {
                     healthy.add(candidate);

@@ -92,15 +92,24 @@ public final class ConnectionPool implements AutoCloseable {
      * in use for {@link PoolLimits#busyWait()}. Close the lease when the message is done.
      */
     public Optional<Lease> lease(ConnectionKey key) throws InterruptedException {
+        return lease(key, limits.maxConnectionsPerServer(), limits.busyWait());
+    }
+
+    /** A lease only when no session of the key's server is in use, without waiting: for a server that is down. */
+    public Optional<Lease> leaseAlone(ConnectionKey key) throws InterruptedException {
+        return lease(key, 1, Duration.ZERO);
+    }
+
+    private Optional<Lease> lease(ConnectionKey key, int maxInUse, Duration wait) throws InterruptedException {
         requireNonNull(key, "key");
         lock.lock();
         try {
             ServerConnections server = servers.computeIfAbsent(key.address(), address -> new ServerConnections());
-            long remaining = limits.busyWait().toNanos();
+            long remaining = wait.toNanos();
             long failedBefore = server.failedSessions;
             server.waiting++;
             try {
-                while (server.inUse >= limits.maxConnectionsPerServer()) {
+                while (server.inUse >= maxInUse) {
                     if (remaining <= 0) {
                         return Optional.empty();
                     }

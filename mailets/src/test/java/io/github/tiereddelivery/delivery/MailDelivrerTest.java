@@ -77,7 +77,7 @@ class MailDelivrerTest {
 
     /** The server answers each recipient it is asked about with the verdict the function gives. */
     private void answers(Server server, Function<MailAddress, RecipientResult> perRecipient) {
-        when(servers.attempt(any(), anyList(), eq(server), any())).thenAnswer(invocation -> {
+        when(servers.attempt(any(), anyList(), eq(server), any(), any())).thenAnswer(invocation -> {
             List<MailAddress> recipients = invocation.getArgument(1);
             Map<MailAddress, RecipientResult> results = new LinkedHashMap<>();
             recipients.forEach(recipient -> results.put(recipient, perRecipient.apply(recipient)));
@@ -86,7 +86,7 @@ class MailDelivrerTest {
     }
 
     private void down(Server server) {
-        when(servers.attempt(any(), anyList(), eq(server), any())).thenAnswer(invocation -> {
+        when(servers.attempt(any(), anyList(), eq(server), any(), any())).thenAnswer(invocation -> {
             List<MailAddress> recipients = invocation.getArgument(1);
             Map<MailAddress, RecipientResult> results = new LinkedHashMap<>();
             recipients.forEach(recipient -> results.put(recipient, new RecipientResult(Verdict.SERVER_FAILED, REFUSED)));
@@ -110,7 +110,7 @@ class MailDelivrerTest {
         DeliveryReport report = delivrer(0).deliver(mail(alice, bob));
 
         assertThat(report.delivered()).containsExactlyInAnyOrder(alice, bob);
-        verify(servers, never()).attempt(any(), anyList(), eq(BACKUP), any());
+        verify(servers, never()).attempt(any(), anyList(), eq(BACKUP), any(), any());
     }
 
     @Test
@@ -208,7 +208,7 @@ class MailDelivrerTest {
         answers(PRIMARY_TWIN, all(Verdict.DELIVERED, OK));
 
         assertThat(delivrer(0).deliver(mail(alice)).outcomes().get(alice)).isEqualTo(new Outcome.Delivered(PRIMARY_TWIN, OK));
-        verify(servers, never()).attempt(any(), anyList(), eq(BACKUP), any());
+        verify(servers, never()).attempt(any(), anyList(), eq(BACKUP), any(), any());
     }
 
     @Test
@@ -222,7 +222,7 @@ class MailDelivrerTest {
 
         assertThat(report.outcomes().get(alice)).isEqualTo(new Outcome.Delivered(PRIMARY, OK));
         assertThat(report.outcomes().get(bob)).isEqualTo(new Outcome.Delivered(PRIMARY_TWIN, OK));
-        verify(servers).attempt(any(), eq(List.of(bob)), eq(PRIMARY_TWIN), any());
+        verify(servers).attempt(any(), eq(List.of(bob)), eq(PRIMARY_TWIN), any(), any());
     }
 
     @Test
@@ -234,7 +234,7 @@ class MailDelivrerTest {
         DeliveryReport report = delivrer(0).deliver(mail(alice));
 
         assertThat(report.deferred()).containsExactly(Map.entry(alice, GREYLISTED));
-        verify(servers, never()).attempt(any(), anyList(), eq(BACKUP), any());
+        verify(servers, never()).attempt(any(), anyList(), eq(BACKUP), any(), any());
     }
 
     @Test
@@ -247,7 +247,7 @@ class MailDelivrerTest {
 
         assertThat(report.delivered()).containsExactly(alice);
         assertThat(report.bounced()).containsExactly(Map.entry(bob, UNKNOWN_USER));
-        verify(servers, never()).attempt(any(), anyList(), eq(BACKUP), any());
+        verify(servers, never()).attempt(any(), anyList(), eq(BACKUP), any(), any());
     }
 
     @Test
@@ -257,7 +257,7 @@ class MailDelivrerTest {
         answers(BACKUP, all(Verdict.DELIVERED, OK));
 
         assertThat(delivrer(0).deliver(mail(alice, bob)).delivered()).containsExactlyInAnyOrder(alice, bob);
-        verify(servers).attempt(any(), argThat(recipients -> recipients.containsAll(List.of(alice, bob))), eq(BACKUP), any());
+        verify(servers).attempt(any(), argThat(recipients -> recipients.containsAll(List.of(alice, bob))), eq(BACKUP), any(), any());
     }
 
     @Test
@@ -276,7 +276,7 @@ class MailDelivrerTest {
         answers(BACKUP, all(Verdict.DELIVERED, OK));
 
         assertThat(delivrer(0).deliver(mail(alice)).outcomes().get(alice)).isEqualTo(new Outcome.Delivered(BACKUP, OK));
-        verify(servers, never()).attempt(any(), anyList(), eq(PRIMARY), any());
+        verify(servers, never()).attempt(any(), anyList(), eq(PRIMARY), any(), any());
     }
 
     @Test

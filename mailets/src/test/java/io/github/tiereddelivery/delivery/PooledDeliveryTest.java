@@ -83,6 +83,10 @@ class PooledDeliveryTest {
     }
 
     private AttemptResult attempt(String... recipients) throws Exception {
+        return attempt(Optional.empty(), recipients);
+    }
+
+    private AttemptResult attempt(Optional<String> downBecause, String... recipients) throws Exception {
         FakeMail.Builder mail = FakeMail.builder()
             .name("mail" + mails.incrementAndGet())
             .sender("alice@sender.test")
@@ -91,7 +95,7 @@ class PooledDeliveryTest {
             mail.recipient(recipient);
         }
         Mail built = mail.build();
-        return delivrer.attempt(built, List.copyOf(built.getRecipients()), target, plan);
+        return delivrer.attempt(built, List.copyOf(built.getRecipients()), target, plan, downBecause);
     }
 
     private static Verdict verdict(AttemptResult attempt, String recipient) throws Exception {
@@ -223,6 +227,30 @@ class PooledDeliveryTest {
                 .satisfies(result -> assertThat(result.status().status()).isEqualTo("4.4.5"));
         }
         assertThat(server.connectionCount()).isZero();
+    }
+
+    @Test
+    void aServerThatIsDownAndAlreadyBeingTriedFailsForTheNextMessageWithItsLastErrorAndWithoutWaiting() throws Exception {
+        pool(Duration.ofSeconds(20));
+        try (Lease beingTried = pool.lease(someKey()).orElseThrow()) {
+
+            AttemptResult attempt = attempt(Optional.of("mx.acme.test[127.0.0.2]:25: no greeting within 2000 ms"), "bob@acme.test");
+
+            assertThat(attempt.condition()).isEqualTo(ServerCondition.NOT_ASSESSED);
+            assertThat(attempt.results().get(new MailAddress("bob@acme.test"))).satisfies(result -> {
+                assertThat(result.verdict()).isEqualTo(Verdict.SERVER_FAILED);
+                assertThat(result.status().diagnostic()).startsWith("mx.acme.test[127.0.0.2]:25: no greeting within 2000 ms")
+                    .contains("another message is trying");
+            });
+        }
+        assertThat(server.connectionCount()).isZero();
+    }
+
+    @Test
+    void aServerThatIsDownIsTriedByOneMessageWhenNoneIsTryingIt() throws Exception {
+        AttemptResult attempt = attempt(Optional.of("mx.acme.test[127.0.0.2]:25: connection refused"), "bob@acme.test");
+
+        assertThat(verdict(attempt, "bob@acme.test")).isEqualTo(Verdict.DELIVERED);
     }
 
     /** An attempt on another thread, returned once it waits for one of the pool's sessions (all of them leased). */

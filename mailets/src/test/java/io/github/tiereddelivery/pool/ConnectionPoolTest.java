@@ -308,6 +308,22 @@ class ConnectionPoolTest {
     }
 
     @Test
+    void aServerThatIsDownGetsOneSessionAtATimeAndNobodyWaitsForIt() throws Exception {
+        pool(5, 100, Duration.ofSeconds(30));
+        try (Lease alone = pool.leaseAlone(key()).orElseThrow()) {
+            long start = System.nanoTime();
+
+            Optional<Lease> second = pool.leaseAlone(key());
+
+            assertThat(second).isEmpty();
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
+        }
+        try (Lease afterwards = pool.leaseAlone(key()).orElseThrow()) {
+            assertThat(afterwards.reused()).isFalse();
+        }
+    }
+
+    @Test
     void theBoundIsPerServerWhateverTheKey() throws Exception {
         pool(1, 100, Duration.ofMillis(50));
         try (Lease first = lease(key())) {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.stream.IntStream;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
@@ -48,6 +49,20 @@ class PartialDeliveryTest {
         assertThat(dsn.field("bad@acme.test", "Status")).contains("5.1.1");
         assertThat(dsn.field("bad@acme.test", "Diagnostic-Code")).contains("smtp; " + UNKNOWN_USER);
         assertThat(dsn.field("bad@acme.test", "Remote-MTA")).contains("dns; 127.0.0.2");
+    }
+
+    @Test
+    void recipientsOverTheServersLimitPerTransactionAreAllDeliveredOnceInTheSameAttempt() throws Exception {
+        scenario.server("mail").behave(Behaviour.builder().maxRecipientsPerTransaction(2).build());
+        String[] recipients = IntStream.rangeClosed(1, 10).mapToObj(i -> "r" + i + "@acme.test").toArray(String[]::new);
+
+        scenario.send(recipients);
+
+        scenario.awaitDelivered(5, Duration.ofSeconds(60), "mail");
+        Thread.sleep(DELAY.multipliedBy(2).toMillis());
+        assertThat(scenario.server("mail").messages()).hasSize(5)
+            .flatExtracting(ReceivedMessage::recipients).containsExactlyInAnyOrder(recipients);
+        assertThat(scenario.bounces()).isEmpty();
     }
 
     @Test

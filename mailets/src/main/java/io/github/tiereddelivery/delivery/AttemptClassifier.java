@@ -47,7 +47,8 @@ final class AttemptClassifier {
             if (reply == null || reply.isPositive()) {
                 continue;
             }
-            Verdict verdict = reply.isPermanent() ? Verdict.REJECTED : Verdict.RECIPIENT_DEFERRED;
+            // RFC 5321 4.5.3.1.10: a 552 for "too many recipients" is to be taken as temporary.
+            Verdict verdict = reply.isPermanent() && !reply.refusesForTooManyRecipients() ? Verdict.REJECTED : Verdict.RECIPIENT_DEFERRED;
             results.put(recipient, new RecipientResult(verdict, status(reply, server)));
         }
         if (accepted.isEmpty()) {

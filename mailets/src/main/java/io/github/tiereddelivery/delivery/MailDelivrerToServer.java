@@ -2,7 +2,9 @@ package io.github.tiereddelivery.delivery;
 
 import java.io.IOException;
 import java.io.OutputStream;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.stream.Stream;
@@ -26,6 +28,7 @@ import io.github.tiereddelivery.pool.Lease;
 import io.github.tiereddelivery.routes.TlsPolicy;
 import io.github.tiereddelivery.smtp.SmtpClientSettings;
 import io.github.tiereddelivery.smtp.SmtpConnection;
+import io.github.tiereddelivery.smtp.SmtpReply;
 import io.github.tiereddelivery.smtp.SmtpSessionException;
 import io.github.tiereddelivery.smtp.Stage;
 import io.github.tiereddelivery.smtp.StartTlsPolicy;
@@ -144,7 +147,7 @@ public class MailDelivrerToServer {
                 TransactionResult transaction = connection.send(Envelopes.of(mail, recipients, connection.capabilities()),
                     out -> writeMessage(mail, out));
                 if (!reused || transaction.mailReply().code() != SERVICE_CLOSING) {
-                    return new AttemptResult(server, AttemptClassifier.classify(transaction, recipients, server), condition(transaction));
+                    return withTheRecipientsOverTheLimit(mail, recipients, server, session, connection, transaction);
                 }
                 LOGGER.debug("{}: the reused connection got {}; the mail goes on a new connection", server,
                     transaction.mailReply().asString());
@@ -157,6 +160,45 @@ public class MailDelivrerToServer {
             }
             session.discard();
         }
+    }
+
+    /**
+     * RFC 5321 4.5.3.1.10: a server that takes so many recipients per transaction refuses the others with "452 too many
+     * recipients"; they go in the next transaction of the same session, as long as each one delivers to some (Sendmail
+     * does the same), instead of waiting a {@code delayTime} each. Recipients already delivered keep their verdict
+     * whatever happens to the next transactions.
+     */
+    private AttemptResult withTheRecipientsOverTheLimit(Mail mail, List<MailAddress> recipients, Server server, Lease session,
+                                                        SmtpConnection connection, TransactionResult first) {
+        Map<MailAddress, RecipientResult> results = new LinkedHashMap<>(AttemptClassifier.classify(first, recipients, server));
+        ServerCondition condition = condition(first);
+        TransactionResult last = first;
+        List<MailAddress> rest = overTheLimit(first, recipients);
+        while (!rest.isEmpty() && last.messageAccepted() && connection.isUsable()) {
+            LOGGER.debug("{}: {} recipients over its limit per transaction go in the next one", server, rest.size());
+            try {
+                last = connection.send(Envelopes.of(mail, rest, connection.capabilities()), out -> writeMessage(mail, out));
+            } catch (SmtpSessionException e) {
+                session.discard();
+                results.putAll(AttemptClassifier.classify(e, rest, server));
+                return new AttemptResult(server, results, e.messageContentFailed() ? condition : ServerCondition.FAILED);
+            } catch (MessagingException e) {
+                session.discard();
+                results.putAll(localFailure(mail, rest, server, e).results());
+                return new AttemptResult(server, results, condition);
+            }
+            results.putAll(AttemptClassifier.classify(last, rest, server));
+            condition = condition == ServerCondition.FAILED ? condition : condition(last);
+            rest = overTheLimit(last, rest);
+        }
+        return new AttemptResult(server, results, condition);
+    }
+
+    private static List<MailAddress> overTheLimit(TransactionResult transaction, List<MailAddress> recipients) {
+        return recipients.stream()
+            .filter(recipient -> Optional.ofNullable(transaction.recipientReplies().get(recipient.asString()))
+                .filter(SmtpReply::refusesForTooManyRecipients).isPresent())
+            .toList();
     }
 
     /**

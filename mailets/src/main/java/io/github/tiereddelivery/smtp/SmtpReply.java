@@ -2,6 +2,7 @@ package io.github.tiereddelivery.smtp;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -44,6 +45,18 @@ public record SmtpReply(int code, List<String> lines) {
     /** 5xx: permanent negative completion. */
     public boolean isPermanent() {
         return code / 100 == 5;
+    }
+
+    /**
+     * The server's limit of recipients per transaction (RFC 5321 4.5.3.1.10): 452, or 552 from older servers, with RFC
+     * 3463's X.5.3 "too many recipients" or those words. Not a verdict on the recipient: it goes in a next transaction.
+     */
+    public boolean refusesForTooManyRecipients() {
+        if (code != 452 && code != 552) {
+            return false;
+        }
+        return enhancedStatus().filter(status -> status.endsWith(".5.3")).isPresent()
+            || String.join(" ", lines).toLowerCase(Locale.ROOT).contains("too many recipients");
     }
 
     /**

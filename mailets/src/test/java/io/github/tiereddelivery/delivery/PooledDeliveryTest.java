@@ -216,6 +216,29 @@ class PooledDeliveryTest {
     }
 
     @Test
+    void recipientsOverTheServersLimitPerTransactionGoInTheNextTransactionsOfTheSession() throws Exception {
+        server.behave(Behaviour.builder().maxRecipientsPerTransaction(2).build());
+
+        AttemptResult attempt = attempt("r1@acme.test", "r2@acme.test", "r3@acme.test", "r4@acme.test", "r5@acme.test");
+
+        assertThat(attempt.results().values()).extracting(RecipientResult::verdict).containsOnly(Verdict.DELIVERED).hasSize(5);
+        assertThat(server.messages()).extracting(message -> message.recipients())
+            .containsExactly(List.of("r1@acme.test", "r2@acme.test"), List.of("r3@acme.test", "r4@acme.test"), List.of("r5@acme.test"));
+        assertThat(server.connectionCount()).isEqualTo(1);
+    }
+
+    @Test
+    void recipientsOverTheLimitAreDeferredWhenTheTransactionDeliveredToNobody() throws Exception {
+        server.behave(Behaviour.builder().maxRecipientsPerTransaction(2).endOfDataReply("451 4.3.0 try again later").build());
+
+        AttemptResult attempt = attempt("r1@acme.test", "r2@acme.test", "r3@acme.test");
+
+        assertThat(attempt.results().values()).extracting(RecipientResult::verdict)
+            .containsExactlyInAnyOrder(Verdict.SERVER_FAILED, Verdict.SERVER_FAILED, Verdict.RECIPIENT_DEFERRED);
+        assertThat(server.transactionCount()).isEqualTo(1);
+    }
+
+    @Test
     void aServerWithAllItsSessionsInUseIsBusyAndNotJudged() throws Exception {
         try (Lease first = pool.lease(someKey()).orElseThrow(); Lease second = pool.lease(someKey()).orElseThrow()) {
 

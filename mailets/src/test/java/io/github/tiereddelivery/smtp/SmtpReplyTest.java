@@ -8,6 +8,20 @@ import org.junit.jupiter.api.Test;
 class SmtpReplyTest {
 
     @Test
+    void aLimitOfRecipientsPerTransactionIsToldByItsStatusOrItsWords() {
+        assertThat(SmtpReply.of(452, "4.5.3 Too many recipients").refusesForTooManyRecipients()).isTrue();
+        assertThat(SmtpReply.of(452, "Error: too many recipients").refusesForTooManyRecipients()).isTrue();
+        assertThat(SmtpReply.of(552, "5.5.3 Too many recipients").refusesForTooManyRecipients()).isTrue();
+    }
+
+    @Test
+    void otherTemporaryRefusalsAreNoLimitOfRecipients() {
+        assertThat(SmtpReply.of(452, "4.3.1 Insufficient system storage").refusesForTooManyRecipients()).isFalse();
+        assertThat(SmtpReply.of(451, "4.5.3 odd").refusesForTooManyRecipients()).isFalse();
+        assertThat(SmtpReply.of(550, "5.1.1 too many recipients named bob").refusesForTooManyRecipients()).isFalse();
+    }
+
+    @Test
     void enhancedStatusIsTakenFromTheStartOfTheFirstLine() {
         SmtpReply reply = SmtpReply.of(550, "5.1.1 <bob@acme.test>: user unknown");
 

@@ -37,6 +37,7 @@ public final class Behaviour {
     private final Optional<SSLContext> tls;
     private final Optional<SSLContext> implicitTls;
     private final boolean breaksTlsHandshake;
+    private final int maxRecipientsPerTransaction;
 
     private Behaviour(Builder builder) {
         this.greets = builder.greets;
@@ -54,6 +55,7 @@ public final class Behaviour {
         this.tls = Optional.ofNullable(builder.tls);
         this.implicitTls = Optional.ofNullable(builder.implicitTls);
         this.breaksTlsHandshake = builder.breaksTlsHandshake;
+        this.maxRecipientsPerTransaction = builder.maxRecipientsPerTransaction;
     }
 
     /** Greets, announces PIPELINING, 8BITMIME, ENHANCEDSTATUSCODES and SIZE, accepts every command and message. */
@@ -135,6 +137,10 @@ public final class Behaviour {
         return breaksTlsHandshake;
     }
 
+    int maxRecipientsPerTransaction() {
+        return maxRecipientsPerTransaction;
+    }
+
     boolean requiresAuth() {
         return authUsername.isPresent();
     }
@@ -169,6 +175,7 @@ public final class Behaviour {
         private SSLContext tls;
         private SSLContext implicitTls;
         private boolean breaksTlsHandshake;
+        private int maxRecipientsPerTransaction = Integer.MAX_VALUE;
 
         private Builder() {
         }
@@ -260,6 +267,12 @@ public final class Behaviour {
         /** Offer STARTTLS (RFC 3207) with this server-side context (its key and certificate). */
         public Builder startTls(SSLContext serverContext) {
             this.tls = requireNonNull(serverContext, "serverContext");
+            return this;
+        }
+
+        /** Accept this many recipients per transaction, answer the next ones "452 4.5.3 Too many recipients". */
+        public Builder maxRecipientsPerTransaction(int max) {
+            this.maxRecipientsPerTransaction = max;
             return this;
         }
 

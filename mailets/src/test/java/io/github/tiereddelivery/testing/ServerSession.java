@@ -304,7 +304,7 @@ final class ServerSession implements Runnable {
             reply("503 5.5.1 Need MAIL command", behaviour);
         } else if (!path.matches() || !path.group(1).equalsIgnoreCase("TO")) {
             reply("501 5.5.4 Syntax: RCPT TO:<address>", behaviour);
-        } else if (recipients.size() == ReceivingSmtpServer.MAX_RECIPIENTS) {
+        } else if (recipients.size() == Math.min(ReceivingSmtpServer.MAX_RECIPIENTS, behaviour.maxRecipientsPerTransaction())) {
             reply("452 4.5.3 Too many recipients", behaviour);
         } else {
             String reply = behaviour.rcptReply(path.group(2));

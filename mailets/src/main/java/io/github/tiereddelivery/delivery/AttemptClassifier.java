@@ -64,6 +64,11 @@ final class AttemptClassifier {
     /** What happened to the recipients the server accepted: the DATA command's reply, then the end-of-data reply. */
     private static RecipientResult messageResult(TransactionResult transaction, Server server) {
         Optional<SmtpReply> dataReply = transaction.dataReply();
+        if (dataReply.isPresent() && dataReply.get().isPositive() && dataReply.get().code() != 354) {
+            // A success to DATA (RFC 5321 4.3.2 allows only 354 there) is a protocol error, not a delivery.
+            return new RecipientResult(Verdict.SERVER_FAILED, new RecipientStatus("4.5.0", RecipientStatus.SMTP,
+                dataReply.get().asString() + " (protocol error: the reply to DATA must be 354)", Optional.of(server.hostname())));
+        }
         if (dataReply.isPresent() && dataReply.get().code() != 354) {
             return failure(dataReply.get(), server);
         }

@@ -88,7 +88,9 @@ public class MailDelivrerToServer {
             }
             AttemptResult result = attempt(mail, recipients, server, plan, ownName, session);
             if (result.condition() == ServerCondition.FAILED) {
+                // A session the server failed in is never kept (a 421 closed it already; a protocol error leaves it unknown).
                 session.failed();
+                session.discard();
             }
             return result;
         }
@@ -269,12 +271,16 @@ public class MailDelivrerToServer {
         return AttemptResult.same(server, recipients, new RecipientResult(Verdict.SERVER_FAILED, status), ServerCondition.NOT_ASSESSED);
     }
 
-    /** RFC 5321 4.2.2: 421 means the server is closing the channel, whatever the command. */
+    /**
+     * RFC 5321 4.2.2: 421 means the server is closing the channel, whatever the command. A success to DATA other than 354
+     * leaves the session in a state nobody knows: the server failed, and the connection is not kept.
+     */
     private static ServerCondition condition(TransactionResult transaction) {
         boolean closing = Stream.concat(Stream.of(transaction.mailReply()), Stream.concat(transaction.recipientReplies().values().stream(),
                 Stream.concat(transaction.dataReply().stream(), transaction.messageReply().stream())))
             .anyMatch(reply -> reply.code() == 421);
-        return closing ? ServerCondition.FAILED : ServerCondition.RESPONDED;
+        boolean protocolError = transaction.dataReply().filter(reply -> reply.isPositive() && reply.code() != 354).isPresent();
+        return closing || protocolError ? ServerCondition.FAILED : ServerCondition.RESPONDED;
     }
 
     private static void writeMessage(Mail mail, OutputStream out) throws IOException {

@@ -164,6 +164,17 @@ class AttemptClassifierTest {
     }
 
     @Test
+    void aSuccessToTheDataCommandIsAProtocolErrorAndNextServerWithATemporaryStatus() {
+        Map<MailAddress, RecipientResult> results = accepted(Optional.of(SmtpReply.of(250, "2.0.0 whatever")), Optional.empty());
+
+        assertThat(results.values()).allSatisfy(result -> {
+            assertThat(result.verdict()).isEqualTo(Verdict.SERVER_FAILED);
+            assertThat(result.status().status()).isEqualTo("4.5.0");
+            assertThat(result.status().diagnostic()).startsWith("250 2.0.0 whatever").contains("must be 354");
+        });
+    }
+
+    @Test
     void a5xxToTheDataCommandBounces() {
         Map<MailAddress, RecipientResult> results = accepted(Optional.of(SmtpReply.of(554, "5.5.1 no valid recipients")), Optional.empty());
 

@@ -239,6 +239,19 @@ class PooledDeliveryTest {
     }
 
     @Test
+    void aSuccessToDataIsAProtocolErrorWhoseConnectionIsNotKept() throws Exception {
+        server.behave(Behaviour.builder().dataReply("250 2.0.0 whatever").build());
+        AttemptResult first = attempt("bob@acme.test");
+        server.behave(Behaviour.normal());
+
+        AttemptResult second = attempt("bob@acme.test");
+
+        assertThat(first.condition()).isEqualTo(ServerCondition.FAILED);
+        assertThat(verdict(second, "bob@acme.test")).isEqualTo(Verdict.DELIVERED);
+        assertThat(server.connectionCount()).isEqualTo(2);
+    }
+
+    @Test
     void aServerWithAllItsSessionsInUseIsBusyAndNotJudged() throws Exception {
         try (Lease first = pool.lease(someKey()).orElseThrow(); Lease second = pool.lease(someKey()).orElseThrow()) {
 

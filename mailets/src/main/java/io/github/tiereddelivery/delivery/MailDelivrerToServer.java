@@ -74,7 +74,7 @@ public class MailDelivrerToServer {
             lease = downBecause.isPresent() ? pool.leaseAlone(key) : pool.lease(key);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return localFailure(mail, recipients, server, e);
+            return stopping(mail, recipients, server);
         }
         if (lease.isEmpty()) {
             return downBecause.isPresent()
@@ -265,6 +265,13 @@ public class MailDelivrerToServer {
     }
 
     /** Reading or converting the message failed on our side: not the server's fault; the next server may try. */
+    /** The delivery thread was interrupted while it waited for a session: James is stopping. Nothing was sent. */
+    private static AttemptResult stopping(Mail mail, List<MailAddress> recipients, Server server) {
+        LOGGER.info("Mail {}: not sent to {}: James is stopping", mail.getName(), server);
+        RecipientStatus status = RecipientStatus.of("4.3.0", "not sent to " + server.describe() + ": James was stopping");
+        return AttemptResult.same(server, recipients, new RecipientResult(Verdict.SERVER_FAILED, status), ServerCondition.NOT_ASSESSED);
+    }
+
     private static AttemptResult localFailure(Mail mail, List<MailAddress> recipients, Server server, Exception e) {
         LOGGER.warn("Mail {}: cannot prepare the message for {}: {}", mail.getName(), server, e.toString());
         RecipientStatus status = RecipientStatus.of("4.3.0", "local problem reading the message: " + e.getMessage());

@@ -8,6 +8,7 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 
 import org.apache.james.core.MailAddress;
 import org.apache.james.core.builder.MimeMessageBuilder;
@@ -249,6 +250,35 @@ class PooledDeliveryTest {
         assertThat(first.condition()).isEqualTo(ServerCondition.FAILED);
         assertThat(verdict(second, "bob@acme.test")).isEqualTo(Verdict.DELIVERED);
         assertThat(server.connectionCount()).isEqualTo(2);
+    }
+
+    @Test
+    void anAttemptInterruptedWhileWaitingForASessionSaysJamesIsStoppingAndSendsNothing() throws Exception {
+        pool(Duration.ofSeconds(30));
+        try (Lease first = pool.lease(someKey()).orElseThrow(); Lease second = pool.lease(someKey()).orElseThrow()) {
+            AtomicReference<AttemptResult> result = new AtomicReference<>();
+            Thread delivery = new Thread(() -> {
+                try {
+                    result.set(attempt("bob@acme.test"));
+                } catch (Exception e) {
+                    throw new IllegalStateException(e);
+                }
+            });
+            delivery.start();
+            while (pool.statistics().waiting() == 0) {
+                Thread.sleep(10);
+            }
+
+            delivery.interrupt();
+            delivery.join(10_000);
+
+            assertThat(result.get().results().get(new MailAddress("bob@acme.test"))).satisfies(recipient -> {
+                assertThat(recipient.verdict()).isEqualTo(Verdict.SERVER_FAILED);
+                assertThat(recipient.status().diagnostic()).contains("James was stopping");
+            });
+            assertThat(result.get().condition()).isEqualTo(ServerCondition.NOT_ASSESSED);
+        }
+        assertThat(server.connectionCount()).isZero();
     }
 
     @Test

@@ -101,16 +101,26 @@ class RoutesFileTest {
         assertThat(firstHost(file)).contains("192.0.2.1");
     }
 
-    @Test
-    void aChangedSecretsFileIsTakenIntoForce() throws Exception {
+    /** A routes file whose route takes credentials "acme" from the secrets file, user name "old". */
+    private RoutesFile routesWithSecrets() throws Exception {
         write("<delivery-routes><route domain=\"acme.test\" auth=\"acme\"><host>[192.0.2.1]</host></route></delivery-routes>", 0);
-        Path secrets = conf.resolve(RouteSecrets.FILE_NAME);
-        Files.writeString(secrets, "acme.username=old\nacme.password=p\n");
-        RoutesFile file = RoutesFile.load(conf.resolve("delivery-routes.xml"), true);
+        Files.writeString(conf.resolve(RouteSecrets.FILE_NAME), "acme.username=old\nacme.password=p\n");
+        return RoutesFile.load(conf.resolve("delivery-routes.xml"), true);
+    }
 
+    /** The secrets file with user name "newer", stamped later than before, then the watcher's check. */
+    private void changeSecrets(RoutesFile file) throws Exception {
+        Path secrets = conf.resolve(RouteSecrets.FILE_NAME);
         Files.writeString(secrets, "acme.username=newer\nacme.password=p\n");
         Files.setLastModifiedTime(secrets, FileTime.from(Instant.parse("2027-01-01T00:00:00Z")));
         file.reloadIfChanged();
+    }
+
+    @Test
+    void aChangedSecretsFileIsTakenIntoForce() throws Exception {
+        RoutesFile file = routesWithSecrets();
+
+        changeSecrets(file);
 
         Route route = file.routes().routes().get(0);
         assertThat(file.credentials(route)).hasValueSatisfying(credentials -> assertThat(credentials.username()).isEqualTo("newer"));
@@ -118,20 +128,15 @@ class RoutesFileTest {
 
     @Test
     void aReloadNamesTheFileThatChanged() throws Exception {
-        write("<delivery-routes><route domain=\"acme.test\" auth=\"acme\"><host>[192.0.2.1]</host></route></delivery-routes>", 0);
-        Path secrets = conf.resolve(RouteSecrets.FILE_NAME);
-        Files.writeString(secrets, "acme.username=old\nacme.password=p\n");
-        RoutesFile file = RoutesFile.load(conf.resolve("delivery-routes.xml"), true);
+        RoutesFile file = routesWithSecrets();
         List<String> lines;
         try (LogCapture log = LogCapture.of(RoutesFile.class.getName())) {
-            Files.writeString(secrets, "acme.username=newer\nacme.password=p\n");
-            Files.setLastModifiedTime(secrets, FileTime.from(Instant.parse("2027-01-01T00:00:00Z")));
-            file.reloadIfChanged();
+            changeSecrets(file);
             lines = log.texts();
         }
 
         assertThat(lines).singleElement().satisfies(line ->
-            assertThat(line).contains(secrets + " changed").doesNotContain("delivery-routes.xml"));
+            assertThat(line).contains(conf.resolve(RouteSecrets.FILE_NAME) + " changed").doesNotContain("delivery-routes.xml"));
     }
 
     private static Route route(String domain, String host) {

@@ -21,6 +21,8 @@ import javax.net.ssl.SSLSocket;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import com.google.common.net.InetAddresses;
+
 /**
  * The byte level of an SMTP session: a socket, replies read and commands written against deadlines, the TLS
  * upgrade, the conversation log. Every I/O failure closes the socket and becomes a {@link SmtpSessionException} that
@@ -84,7 +86,7 @@ final class SmtpChannel {
      */
     static String describe(InetSocketAddress address, String serverName) {
         InetAddress ip = address.getAddress();
-        String text = ip.getHostAddress();
+        String text = InetAddresses.toAddrString(ip);
         if (AddressLiteral.parse(serverName).filter(ip::equals).isPresent()) {
             return (text.contains(":") ? "[" + text + "]" : text) + ":" + address.getPort();
         }

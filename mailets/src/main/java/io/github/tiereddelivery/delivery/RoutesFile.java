@@ -224,7 +224,7 @@ public final class RoutesFile implements AutoCloseable {
 
     /** The files of {@link #stamps()} whose stamp differs, e.g. "…/delivery-routes-secrets.properties". */
     private String changedFiles(List<Stamp> before, List<Stamp> now) {
-        List<Path> files = List.of(path, secretsPath);
+        List<Path> files = watchedFiles();
         List<String> changed = new ArrayList<>();
         for (int i = 0; i < files.size(); i++) {
             if (!before.get(i).equals(now.get(i))) {
@@ -234,8 +234,13 @@ public final class RoutesFile implements AutoCloseable {
         return String.join(" and ", changed);
     }
 
+    /** The files whose changes are taken in: the routes file and its secrets file; their stamps in this order. */
+    private List<Path> watchedFiles() {
+        return List.of(path, secretsPath);
+    }
+
     private List<Stamp> stamps() {
-        return List.of(Stamp.of(path), Stamp.of(secretsPath));
+        return watchedFiles().stream().map(Stamp::of).toList();
     }
 
     @Override

@@ -44,11 +44,15 @@ DNS_IP = "127.0.83.53"  # dnsmasq for Postfix's MX variant; port 53 (Postfix's r
 
 CASES = {
     "a": "James + Null mailet (ceiling)",
+    "q": "James + queue only (QueueOnly.java)",
     "b": "James + stock RemoteDelivery, gateway list",
     "c": "James + TieredRemoteDelivery, one tier",
     "d": "Postfix 3.7, transport next-hop list",
     "dmx": "Postfix 3.7, 3 equal-preference MX",
 }
+
+# Cases that deliver nothing: the receivers play no part, a run is over when James' queues are empty.
+NOT_DELIVERING = ("a", "q")
 
 STARTED = time.monotonic()
 
@@ -321,8 +325,9 @@ def with_parameters(element, overrides):
 class James:
     """One James JVM. relay: the <mailet> elements of the relay processor; routes: delivery-routes.xml text."""
 
-    def __init__(self, name, root, relay, routes, heap, java_options=()):
+    def __init__(self, name, root, relay, routes, heap, java_options=(), extra_jars=()):
         self.name = name
+        self.extra_jars = list(extra_jars)
         self.dir = root / f"james-{name}"
         self.relay = relay
         self.routes = routes
@@ -366,7 +371,7 @@ class James:
         (conf / "delivery-routes.xml").write_text(self.routes, encoding="utf-8")
         extensions = self.dir / "extensions-jars"
         extensions.mkdir()
-        for jar in sorted((JAMES_HOME / "extensions-jars").glob("*.jar")):
+        for jar in sorted((JAMES_HOME / "extensions-jars").glob("*.jar")) + self.extra_jars:
             shutil.copy(jar, extensions / jar.name)
 
     def start(self, timeout=180):
@@ -678,6 +683,8 @@ class Run:
     def done_condition(self, stats, injector_done):
         if self.case == "a":
             return injector_done and self.system.queue_size("spool") == 0
+        if self.case == "q":
+            return injector_done and self.system.queue_size("spool") == 0 and self.system.queue_size("outgoing") == 0
         return stats["distinct"] >= self.count
 
     def execute(self, measured=True):
@@ -697,13 +704,14 @@ class Run:
         while True:
             if injector_end is None and injector.poll() is not None:
                 injector_end = time.monotonic_ns()
-            stats = receivers.stats() if self.case != "a" else {"distinct": 0}
+            stats = receivers.stats() if self.case not in NOT_DELIVERING else {"distinct": 0}
             if self.done_condition(stats, injector_end is not None):
                 break
             now = time.monotonic()
-            if self.case == "a":
-                # the ceiling: progress is the injection, then the spool emptying
-                value = now if injector_end is None else self.system.queue_size("spool")
+            if self.case in NOT_DELIVERING:
+                # the ceilings: progress is the injection, then the queues emptying
+                value = now if injector_end is None else (self.system.queue_size("spool"),
+                                                          self.system.queue_size("outgoing"))
             else:
                 value = stats["distinct"]
             if value != last_value:
@@ -715,7 +723,7 @@ class Run:
                 status = f"not done within {bound:.0f} s"
                 break
             if measured and now > next_note:
-                done = stats["distinct"] if self.case != "a" else "?"
+                done = stats["distinct"] if self.case not in NOT_DELIVERING else "?"
                 log(f"    {self.label}: {done}/{self.count} arrived, injector "
                     f"{'done' if injector_end else 'running'}")
                 next_note = now + 10
@@ -730,13 +738,14 @@ class Run:
             CLEANUP.remove(injector.cleanup_action)
         injector_log.close()
         injector_rc = injector.returncode
-        if self.case == "a":
+        if self.case in NOT_DELIVERING:
             end = detected
         else:
             end = receivers.to_local_ns(receivers.stats()["lastArrivalNs"]) if status == "ok" else detected
         time.sleep(self.args.settle)  # late duplicates or bounces would show up now
         stats = receivers.stats()
-        arrivals = receivers.arrivals(self.workdir / f"arrivals-{self.label}.tsv") if self.case != "a" else []
+        arrivals = (receivers.arrivals(self.workdir / f"arrivals-{self.label}.tsv")
+                    if self.case not in NOT_DELIVERING else [])
         seconds = max(end - start, 1) / 1e9
         result = {
             "status": status,
@@ -750,7 +759,7 @@ class Run:
             "load_before": round(load_before, 2),
             "load_after": round(load_after, 2),
         }
-        if self.case != "a":
+        if self.case not in NOT_DELIVERING:
             servers = {name: s for name, s in stats["servers"].items() if name.startswith("r")}
             total = sum(s["messages"] for s in servers.values()) or 1
             ids = [a[2] for a in arrivals if not a[4]]
@@ -796,12 +805,33 @@ def james_options(args):
     return shlex.split(args.james_java_options)
 
 
+class QueueOnlyJar:
+    """Case q's mailet (QueueOnly.java), compiled against James' own jars into a jar for its extensions-jars."""
+    MAILET = "io.github.tiereddelivery.bench.e2e.QueueOnly"
+
+    @staticmethod
+    def build(root):
+        classes, jar = root / "queue-only-classes", root / "queue-only.jar"
+        if not jar.exists():
+            for command in (["javac", "-nowarn", "-cp", str(JAMES_HOME / "libs" / "*"), "-d", str(classes),
+                             str(HERE / "QueueOnly.java")],
+                            ["jar", "cf", str(jar), "-C", str(classes), "."]):
+                result = subprocess.run(command, capture_output=True, text=True, timeout=120)
+                if result.returncode != 0:
+                    raise BenchError(f"{' '.join(command[:1])} failed for QueueOnly.java:\n{result.stdout}{result.stderr}")
+        return jar
+
+
 def make_james(case, root, args, servers, timeouts=None, ordered=False, name=None):
     """servers: [(ip, port)] in order; ordered = fail-over (in order) rather than one balanced tier."""
     extra = [("timeout", timeouts), ("connectiontimeout", timeouts)] if timeouts else []
     name = name or case
     if case == "a":
         return James(name, root, [mailet("Null", [])], EMPTY_ROUTES, args.james_heap, james_options(args))
+    if case == "q":
+        parameters = [("outgoing", "outgoing"), ("deliveryThreads", args.threads)]
+        return James(name, root, [mailet(QueueOnlyJar.MAILET, parameters)], EMPTY_ROUTES, args.james_heap,
+                     james_options(args), extra_jars=[QueueOnlyJar.build(root)])
     if case == "b":
         parameters = common_delivery_parameters() + [
             ("deliveryThreads", args.threads),  # stock ignores it and uses 10 x cores threads
@@ -1100,13 +1130,16 @@ def report(args, results, meta):
                 if r and "runs_msgs_per_s" in r:
                     lines.append(f"  {delay:>3} ms {case:<4} {r['runs_msgs_per_s']}  {r['runs_cpu_s_per_1000']}")
     lines.append("")
-    lines.append("msg/s: N / (last arrival at a receiver - start of smtp-source); for a: until James' spool is empty."
-                 " CPU-s/1000: CPU seconds of the system")
-    lines.append("under test (James JVM; Postfix master + children) per 1000 messages. recv CPU: the receivers' JVM, "
-                 "for the same run (not counted above).")
+    lines.append("msg/s: N / (last arrival at a receiver - start of smtp-source); for a and q: until James' queues are empty.")
+    lines.append("CPU-s/1000: CPU seconds of the system under test (James JVM; Postfix master + children) per 1000 messages. "
+                 "recv CPU: the receivers'")
+    lines.append("JVM, for the same run (not counted above).")
     lines.append("sessions: the SMTP sessions that carried mail during the run (one opened before, e.g. pooled during the "
                  "warm-up, counts too).")
-    lines.append("a does not deliver (the receivers play no part): its rows at each delay show the run-to-run noise.")
+    lines.append("a and q do not deliver (the receivers play no part): their rows at each delay show the run-to-run noise. "
+                 "q queues each mail in James' outgoing")
+    lines.append("queue and acknowledges it (bench/e2e/QueueOnly.java): the ceiling of a delivery mailet that queues, "
+                 "as RemoteDelivery and TieredRemoteDelivery do.")
     lines.append("")
     tp = results["throughput"]
 
@@ -1116,7 +1149,7 @@ def report(args, results, meta):
     lines.append("Ratios (messages/s, and CPU per message in brackets):")
     for delay in args.delays:
         parts = []
-        for other in ("b", "d", "dmx", "a"):
+        for other in ("b", "d", "dmx", "q", "a"):
             if "c" in tp and other in tp:
                 r = ratio(get("c", delay, "msgs_per_s"), get(other, delay, "msgs_per_s"))
                 rc = ratio(get("c", delay, "cpu_s_per_1000"), get(other, delay, "cpu_s_per_1000"))
@@ -1203,6 +1236,10 @@ def targets(args, results):
         c, a = get("c", 0, "msgs_per_s"), get("a", 0, "msgs_per_s")
         ok = None if not (c and a) else c >= 0.9 * a
         out.append(f"{verdict(ok)} 0 ms: c >= 0.9 x a messages/s ({fmt(c)} vs 0.9 x {fmt(a)})")
+        q = get("q", 0, "msgs_per_s")
+        if q and a:
+            out.append(f"     (q, James' queue alone, delivering nothing: {fmt(q)} = {fmt(q / a, 2)} x a; "
+                       f"c = {fmt(c / q, 2) if c else '-'} x q)")
         cc, cb = get("c", 0, "cpu_s_per_1000"), get("b", 0, "cpu_s_per_1000")
         cds = [x for x in (get("d", 0, "cpu_s_per_1000"), get("dmx", 0, "cpu_s_per_1000")) if x]
         ok = None if not (cc and cds) else cc <= min(cds)
@@ -1246,7 +1283,7 @@ def parse_args(argv):
     parser.add_argument("--messages", "-n", type=int, help="messages per measured run (default 5000, quick 500)")
     parser.add_argument("--delays", default="0,20", help="reply delays of the receivers in ms (default 0,20)")
     parser.add_argument("--quick", action="store_true", help="500 messages, short warm-up and fail-over run")
-    parser.add_argument("--cases", default="a,b,c,d,dmx", help="which of a,b,c,d,dmx (default all)")
+    parser.add_argument("--cases", default="a,q,b,c,d,dmx", help="which of a,q,b,c,d,dmx (default all)")
     parser.add_argument("--warmup", type=int, help="messages injected (at 0 ms per reply) before the measured runs "
                                                     "of each case and delay (default N, at most 5000)")
     parser.add_argument("--repeat", type=int, default=1, help="measured runs per case and delay; the median is "

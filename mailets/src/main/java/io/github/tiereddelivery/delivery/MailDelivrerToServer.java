@@ -1,7 +1,6 @@
 package io.github.tiereddelivery.delivery;
 
 import java.io.IOException;
-import java.io.OutputStream;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -147,7 +146,7 @@ public class MailDelivrerToServer {
             }
             try {
                 TransactionResult transaction = connection.send(Envelopes.of(mail, recipients, connection.capabilities()),
-                    out -> writeMessage(mail, out));
+                    new MailContent(mail));
                 if (!reused || transaction.mailReply().code() != SERVICE_CLOSING) {
                     return withTheRecipientsOverTheLimit(mail, recipients, server, session, connection, transaction);
                 }
@@ -179,7 +178,7 @@ public class MailDelivrerToServer {
         while (!rest.isEmpty() && last.messageAccepted() && connection.isUsable()) {
             LOGGER.debug("{}: {} recipients over its limit per transaction go in the next one", server, rest.size());
             try {
-                last = connection.send(Envelopes.of(mail, rest, connection.capabilities()), out -> writeMessage(mail, out));
+                last = connection.send(Envelopes.of(mail, rest, connection.capabilities()), new MailContent(mail));
             } catch (SmtpSessionException e) {
                 session.discard();
                 results.putAll(AttemptClassifier.classify(e, rest, server));
@@ -288,14 +287,6 @@ public class MailDelivrerToServer {
             .anyMatch(reply -> reply.code() == 421);
         boolean protocolError = transaction.dataReply().filter(reply -> reply.isPositive() && reply.code() != 354).isPresent();
         return closing || protocolError ? ServerCondition.FAILED : ServerCondition.RESPONDED;
-    }
-
-    private static void writeMessage(Mail mail, OutputStream out) throws IOException {
-        try {
-            mail.getMessage().writeTo(out);
-        } catch (MessagingException e) {
-            throw new IOException("cannot read the message of mail " + mail.getName() + ": " + e.getMessage(), e);
-        }
     }
 
     /**

@@ -47,15 +47,20 @@ public class MailDelivrerToServer {
     private final Converter7Bit converter7Bit;
     private final Optional<SSLContext> trusted;
     private final ConnectionPool pool;
+    private final ServerHealth health;
 
-    /** @param trusted what verified TLS trusts ({@code trustStore}); empty: the JVM's default certificates */
+    /**
+     * @param trusted what verified TLS trusts ({@code trustStore}); empty: the JVM's default certificates
+     * @param health  told of each new session a server greets us in (the attempts' results go to it from {@link MailDelivrer})
+     */
     public MailDelivrerToServer(DeliveryConfiguration configuration, Supplier<String> heloName, MailetContext mailetContext,
-                                Optional<SSLContext> trusted, ConnectionPool pool) {
+                                Optional<SSLContext> trusted, ConnectionPool pool, ServerHealth health) {
         this.configuration = configuration;
         this.heloName = heloName;
         this.converter7Bit = new Converter7Bit(mailetContext);
         this.trusted = trusted;
         this.pool = pool;
+        this.health = health;
     }
 
     /**
@@ -121,6 +126,9 @@ public class MailDelivrerToServer {
         while (true) {
             SmtpConnection connection = session.connection();
             boolean reused = session.reused();
+            if (!reused) {
+                health.sessionOpened(server);
+            }
             if (greetsWithOwnName(connection, ownName)) {
                 session.discard();
                 RecipientStatus status = RecipientStatus.of("4.4.6", "mail loop: " + plan.describe() + " leads to " + server

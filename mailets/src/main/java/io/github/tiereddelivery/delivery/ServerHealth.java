@@ -92,6 +92,11 @@ public class ServerHealth {
         record(server).responded(clock.instant());
     }
 
+    /** A new SMTP session began: the server greeted us on a new connection. Counted for WebAdmin. */
+    public void sessionOpened(Server server) {
+        record(server).sessionOpened();
+    }
+
     /** Mail the server accepted, counted for WebAdmin. */
     public void delivered(Server server, int recipients) {
         record(server).delivered(recipients);
@@ -121,8 +126,9 @@ public class ServerHealth {
     }
 
     /**
-     * What WebAdmin shows of a server: the names it was reached by (most recent first), {@code sessions} held and
-     * {@code failures} (sessions that failed: refused, timed out, 4xx greeting…), recipients it accepted.
+     * What WebAdmin shows of a server: the names it was reached by (most recent first), {@code sessions} it greeted us in
+     * (a session reused for many messages counts once), {@code failures} (attempts that failed: refused, timed out, 4xx
+     * greeting…; each closes its session), recipients it accepted.
      */
     public record ServerStatus(List<String> hostnames, InetSocketAddress address, boolean down, Optional<Instant> downUntil,
                                int consecutiveFailures, Optional<String> lastError, Optional<Instant> lastErrorAt,
@@ -205,8 +211,11 @@ public class ServerHealth {
             probeClaimedAfter = Optional.empty();
             lastInterval = Duration.ZERO;
             consecutiveFailures = 0;
-            sessions++;
             lastSeen = now;
+        }
+
+        synchronized void sessionOpened() {
+            sessions++;
         }
 
         synchronized void delivered(int recipients) {

@@ -120,7 +120,7 @@ public class TieredRemoteDelivery extends GenericMailet {
         connectionPool = ConnectionPool.create(configuration.poolLimits());
         MailDelivrer delivrer = new MailDelivrer(engine, new ServerSelector(new Balancer(), health), health,
             new MailDelivrerToServer(configuration, heloName::getHeloName, getMailetContext(), trustedCertificates(),
-                connectionPool),
+                connectionPool, health),
             new DeliveryMetrics(metricFactory),
             configuration.maxDnsProblemRetries());
         queue = queueFactory.createQueue(configuration.outgoingQueue());

@@ -45,6 +45,7 @@ class PooledDeliveryTest {
     private ReceivingSmtpServer server;
     private ConnectionPool pool;
     private MailDelivrerToServer delivrer;
+    private ServerHealth health;
     private Server target;
     private RoutePlan plan;
 
@@ -68,8 +69,9 @@ class PooledDeliveryTest {
             .setProperty("timeout", String.valueOf(TIMEOUT.toMillis()))
             .setProperty("connectiontimeout", String.valueOf(TIMEOUT.toMillis()))
             .build());
+        health = new ServerHealth();
         delivrer = new MailDelivrerToServer(configuration, () -> OWN_NAME, FakeMailContext.defaultContext(),
-            Optional.empty(), pool);
+            Optional.empty(), pool, health);
     }
 
     private ConnectionKey someKey() {
@@ -113,6 +115,17 @@ class PooledDeliveryTest {
         assertThat(server.messageCount()).isEqualTo(5);
         assertThat(server.connectionCount()).isEqualTo(1);
         assertThat(server.commandLines()).filteredOn(line -> line.startsWith("EHLO")).hasSize(1);
+    }
+
+    @Test
+    void theHealthMemoryCountsTheSessionsTheServerHeldNotTheMessagesSentOnThem() throws Exception {
+        for (int i = 0; i < 3; i++) {
+            attempt("bob@acme.test");
+        }
+        server.closeConnections();
+        attempt("bob@acme.test");
+
+        assertThat(health.status(target.address()).orElseThrow().sessions()).isEqualTo(server.connectionCount()).isEqualTo(2);
     }
 
     @Test

@@ -113,10 +113,10 @@ class ServerHealthTest {
         Server byLiteral = new Server("127.0.0.2", MX.address(), 10, 1);
         Server byOtherName = new Server("backup.acme.test", MX.address(), 20, 1);
 
-        health.responded(MX);
-        health.responded(byLiteral);
+        health.sessionOpened(MX);
+        health.sessionOpened(byLiteral);
         health.failed(byOtherName, "connection refused");
-        health.responded(byLiteral);
+        health.sessionOpened(byLiteral);
 
         assertThat(health.statuses()).singleElement().satisfies(status -> {
             assertThat(status.hostnames()).containsExactly("127.0.0.2", "backup.acme.test", MX.hostname());
@@ -129,6 +129,7 @@ class ServerHealthTest {
     @Test
     void theStatusTellsTheLastErrorAndTheCounts() {
         health.failed(MX, "connect to mx1.acme.test[127.0.0.2]:25: connection refused");
+        health.sessionOpened(MX);
         health.responded(MX);
         health.delivered(MX, 3);
         health.failed(MX, "no greeting within 2000 ms");

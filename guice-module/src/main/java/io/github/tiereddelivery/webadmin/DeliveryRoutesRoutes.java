@@ -246,8 +246,8 @@ public class DeliveryRoutesRoutes implements Routes {
         return ErrorResponder.builder()
             .statusCode(HttpStatus.CONFLICT_409)
             .type(ErrorResponder.ErrorType.WRONG_STATE)
-            .message("the routes file " + file.path() + " is invalid on disk (the previous routes stay in force); fix it "
-                + "first, nothing was written")
+            .message("the routes file " + file.path() + " on disk is refused, invalid or deleted (the previous routes stay "
+                + "in force); fix it first, nothing was written")
             .cause(e)
             .haltError();
     }

@@ -12,11 +12,14 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -42,21 +45,45 @@ import io.github.tiereddelivery.smtp.Credentials;
 public final class RoutesFile implements AutoCloseable {
     private static final Logger LOGGER = LoggerFactory.getLogger(RoutesFile.class);
 
-    /** What is in force: the routes and the credentials they name, always from the same versions of the files. */
-    private record Routing(RouteTable routes, RouteSecrets secrets, List<Stamp> stamps) {
+    /**
+     * What is in force: the routes and the credentials they name, always from the same versions of the files;
+     * {@code fromFile}: whether the routes came from a routes file (false: there was none yet, no routes).
+     */
+    private record Routing(RouteTable routes, RouteSecrets secrets, List<Stamp> stamps, boolean fromFile) {
+        Routing withStamps(List<Stamp> newStamps) {
+            return new Routing(routes, secrets, newStamps, fromFile);
+        }
     }
 
-    /** Enough to notice a change without reading the file: modification time and size (absent: no file). */
-    private record Stamp(Optional<FileTime> modified, long size) {
+    /**
+     * Enough to notice a change without reading the file: modification time, size, which file it is (an editor's or a
+     * ConfigMap's rename gives another) and, where the system keeps it, the time of its last change, which a copy that
+     * restores the modification time ({@code cp -p}, {@code rsync -t}) cannot set back. Absent: no file. A symbolic
+     * link is followed.
+     */
+    private record Stamp(Optional<FileTime> modified, long size, Optional<Object> fileKey, Optional<Object> changed) {
+        private static final Stamp ABSENT = new Stamp(Optional.empty(), -1, Optional.empty(), Optional.empty());
+
         static Stamp of(Path path) {
             try {
                 BasicFileAttributes attributes = Files.readAttributes(path, BasicFileAttributes.class);
-                return new Stamp(Optional.of(attributes.lastModifiedTime()), attributes.size());
+                return new Stamp(Optional.of(attributes.lastModifiedTime()), attributes.size(),
+                    Optional.ofNullable(attributes.fileKey()), statusChangeTime(path));
             } catch (IOException e) {
-                return new Stamp(Optional.empty(), -1);
+                return ABSENT;
+            }
+        }
+
+        private static Optional<Object> statusChangeTime(Path path) throws IOException {
+            try {
+                return Optional.ofNullable(Files.getAttribute(path, "unix:ctime"));
+            } catch (UnsupportedOperationException | IllegalArgumentException e) {
+                return Optional.empty();
             }
         }
     }
+
+    private static final Set<PosixFilePermission> NEW_FILE_PERMISSIONS = PosixFilePermissions.fromString("rw-r--r--");
 
     private final Path path;
     private final Path secretsPath;
@@ -128,6 +155,10 @@ public final class RoutesFile implements AutoCloseable {
     /** The text on disk, once it is known to be valid: an edit is made only onto a valid file, so a refusal is the edit's. */
     private String editableText() throws IOException, UneditableRoutesFileException {
         if (!Files.exists(path)) {
+            if (routing.fromFile()) {
+                // Writing the one route would drop every other route still in force.
+                throw new UneditableRoutesFileException(path, List.of(deleted()));
+            }
             return RoutesFileEditor.EMPTY_FILE;
         }
         String text;
@@ -144,19 +175,26 @@ public final class RoutesFile implements AutoCloseable {
         return text;
     }
 
+    /**
+     * Replaces the file by rename. A symbolic link stays one: the file it points to is replaced (a versioned folder, a
+     * ConfigMap). The file keeps its permissions; a new file gets rw-r--r-- (it holds no secrets).
+     */
     private void replaceWith(String content) throws IOException, InvalidRoutesException {
         Routing parsed = parse(content);
-        Path temporary = Files.createTempFile(path.toAbsolutePath().getParent(), ".delivery-routes", ".xml");
+        Path target = Files.exists(path) ? path.toRealPath() : path.toAbsolutePath();
+        Set<PosixFilePermission> permissions = Files.exists(target) ? permissions(target) : NEW_FILE_PERMISSIONS;
+        Path temporary = Files.createTempFile(target.getParent(), ".delivery-routes", ".xml");
         try {
             try (FileChannel channel = FileChannel.open(temporary, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
                 channel.write(ByteBuffer.wrap(content.getBytes(StandardCharsets.UTF_8)));
                 channel.force(true);
             }
-            Files.move(temporary, path, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+            setPermissions(temporary, permissions);
+            Files.move(temporary, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
         } finally {
             Files.deleteIfExists(temporary);
         }
-        routing = new Routing(parsed.routes(), parsed.secrets(), stamps());
+        routing = new Routing(parsed.routes(), parsed.secrets(), stamps(), true);
         refusal = Optional.empty();
         LOGGER.info("TieredRemoteDelivery: {} written, {} routes now in force", path, parsed.routes().routes().size());
     }
@@ -166,7 +204,7 @@ public final class RoutesFile implements AutoCloseable {
         try {
             RouteTable routes = new RoutesFileParser().parse(new ByteArrayInputStream(content.getBytes(StandardCharsets.UTF_8)),
                 path.getFileName().toString());
-            return new Routing(routes, RouteSecrets.load(secretsPath, routes), List.of());
+            return new Routing(routes, RouteSecrets.load(secretsPath, routes), List.of(), true);
         } catch (MessagingException e) {
             throw new InvalidRoutesException(path.getFileName().toString(), List.of(e.getMessage()));
         }
@@ -190,6 +228,9 @@ public final class RoutesFile implements AutoCloseable {
             return;
         }
         try {
+            if (current.fromFile() && !Files.exists(path)) {
+                throw new MessagingException(deleted());
+            }
             Routing reloaded = read();
             routing = reloaded;
             refusal = Optional.empty();
@@ -197,7 +238,7 @@ public final class RoutesFile implements AutoCloseable {
                 reloaded.routes().routes().size());
         } catch (MessagingException | RuntimeException e) {
             // Remember the refused version so that it is reported once, not at every check.
-            routing = new Routing(current.routes(), current.secrets(), stamps());
+            routing = current.withStamps(stamps);
             refusal = Optional.of(e.getMessage());
             LOGGER.error("TieredRemoteDelivery: refused the new version of {}; the previous routes stay in force. {}",
                 changedFiles(current.stamps(), stamps), e.getMessage());
@@ -212,13 +253,37 @@ public final class RoutesFile implements AutoCloseable {
                     + "(see conf/delivery-routes.xml in the distribution) or fix the <routes> parameter");
             }
             LOGGER.info("TieredRemoteDelivery: no routes file at {}; every domain is delivered as stock RemoteDelivery does", path);
-            return new Routing(RouteTable.empty(), RouteSecrets.none(), stamps);
+            return new Routing(RouteTable.empty(), RouteSecrets.none(), stamps, false);
         }
         try {
             RouteTable routes = new RoutesFileParser().parse(path);
-            return new Routing(routes, RouteSecrets.load(secretsPath, routes), stamps);
+            return new Routing(routes, RouteSecrets.load(secretsPath, routes), stamps, true);
         } catch (InvalidRoutesException e) {
             throw new MessagingException("TieredRemoteDelivery cannot use the routes file " + path + ":\n" + e.getMessage(), e);
+        }
+    }
+
+    /** Why a deleted routes file is not taken as "no routes": a deletion is more often a mistake than a wish. */
+    private String deleted() {
+        return "TieredRemoteDelivery routes file " + path + " was deleted while its routes were in force; they stay in "
+            + "force. Put the file back, or, to deliver every domain without routes, write <delivery-routes/> into it";
+    }
+
+    private static void setPermissions(Path file, Set<PosixFilePermission> permissions) throws IOException {
+        try {
+            if (!permissions.isEmpty()) {
+                Files.setPosixFilePermissions(file, permissions);
+            }
+        } catch (UnsupportedOperationException e) {
+            // not a POSIX file system: the new file has the folder's default access
+        }
+    }
+
+    private static Set<PosixFilePermission> permissions(Path file) throws IOException {
+        try {
+            return Files.getPosixFilePermissions(file);
+        } catch (UnsupportedOperationException e) {
+            return Set.of();
         }
     }
 

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -99,6 +100,116 @@ class RoutesFileTest {
         file.reloadIfChanged();
 
         assertThat(firstHost(file)).contains("192.0.2.1");
+    }
+
+    @Test
+    void aDeletedDefaultFileIsRefusedAndItsRoutesStay() throws Exception {
+        Path path = write(ACME_TO_1, 0);
+        RoutesFile file = RoutesFile.load(path, false);
+
+        Files.delete(path);
+        file.reloadIfChanged();
+
+        assertThat(firstHost(file)).contains("192.0.2.1");
+        assertThat(file.refusal()).hasValueSatisfying(reason -> assertThat(reason).contains("was deleted", "<delivery-routes/>"));
+    }
+
+    @Test
+    void aDeletedRequiredFileIsRefusedAndItsRoutesStay() throws Exception {
+        Path path = write(ACME_TO_1, 0);
+        RoutesFile file = RoutesFile.load(path, true);
+
+        Files.delete(path);
+        file.reloadIfChanged();
+
+        assertThat(firstHost(file)).contains("192.0.2.1");
+        assertThat(file.refusal()).isPresent();
+    }
+
+    @Test
+    void aWriteWhileTheFileIsDeletedIsRefusedRatherThanDroppingTheOtherRoutes() throws Exception {
+        Path path = write(ACME_TO_1, 0);
+        RoutesFile file = RoutesFile.load(path, false);
+        Files.delete(path);
+
+        assertThatThrownBy(() -> file.put(route("globex.test", "[192.0.2.4]")))
+            .isInstanceOf(UneditableRoutesFileException.class)
+            .hasMessageContaining("was deleted");
+        assertThat(Files.exists(path)).isFalse();
+        assertThat(firstHost(file)).contains("192.0.2.1");
+    }
+
+    @Test
+    void aFileEmptiedOfRoutesMeansNoRoutes() throws Exception {
+        RoutesFile file = RoutesFile.load(write(ACME_TO_1, 0), false);
+
+        write("<delivery-routes/>", 10);
+        file.reloadIfChanged();
+
+        assertThat(file.routes().routes()).isEmpty();
+        assertThat(file.refusal()).isEmpty();
+    }
+
+    @Test
+    void aCopyThatKeepsSizeAndModificationTimeIsStillNoticed() throws Exception {
+        RoutesFile file = RoutesFile.load(write(ACME_TO_1, 0), true);
+
+        // Same size, modification time set back as cp -p or rsync -t do: the file's change time still moves.
+        Thread.sleep(20);
+        write(ACME_TO_2, 0);
+        file.reloadIfChanged();
+
+        assertThat(firstHost(file)).contains("192.0.2.2");
+    }
+
+    @Test
+    void aSymbolicLinkSwappedToAnotherVersionIsNoticed() throws Exception {
+        // A Kubernetes ConfigMap: delivery-routes.xml -> ..data/delivery-routes.xml, ..data -> a versioned folder.
+        Path first = Files.createDirectories(conf.resolve("..2026_01"));
+        Path second = Files.createDirectories(conf.resolve("..2026_02"));
+        Files.writeString(first.resolve("delivery-routes.xml"), ACME_TO_1);
+        Files.writeString(second.resolve("delivery-routes.xml"), ACME_TO_2);
+        Files.setLastModifiedTime(second.resolve("delivery-routes.xml"), Files.getLastModifiedTime(first.resolve("delivery-routes.xml")));
+        Files.createSymbolicLink(conf.resolve("..data"), first.getFileName());
+        Path path = Files.createSymbolicLink(conf.resolve("delivery-routes.xml"), Path.of("..data", "delivery-routes.xml"));
+        RoutesFile file = RoutesFile.load(path, true);
+
+        Path swap = Files.createSymbolicLink(conf.resolve("..data_tmp"), second.getFileName());
+        Files.move(swap, conf.resolve("..data"), java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+            java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+        file.reloadIfChanged();
+
+        assertThat(firstHost(file)).contains("192.0.2.2");
+    }
+
+    @Test
+    void aWriteThroughASymbolicLinkReplacesTheFileItPointsToAndKeepsTheLink() throws Exception {
+        Path versions = Files.createDirectories(conf.resolve("versions"));
+        Files.writeString(versions.resolve("routes-v1.xml"), ACME_TO_1);
+        Path path = Files.createSymbolicLink(conf.resolve("delivery-routes.xml"), Path.of("versions", "routes-v1.xml"));
+        RoutesFile file = RoutesFile.load(path, true);
+
+        file.put(route("globex.test", "[192.0.2.4]"));
+
+        assertThat(Files.isSymbolicLink(path)).isTrue();
+        assertThat(Files.readString(versions.resolve("routes-v1.xml"))).contains("globex.test", "192.0.2.1");
+        assertThat(file.routes().routes()).hasSize(2);
+    }
+
+    @Test
+    void aWriteKeepsTheFilesPermissionsAndANewFileIsReadableByAll() throws Exception {
+        Path path = write(ACME_TO_1, 0);
+        Files.setPosixFilePermissions(path, PosixFilePermissions.fromString("rw-rw-r--"));
+        RoutesFile file = RoutesFile.load(path, true);
+
+        file.put(route("globex.test", "[192.0.2.4]"));
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(path))).isEqualTo("rw-rw-r--");
+
+        Path other = conf.resolve("other").resolve("delivery-routes.xml");
+        Files.createDirectories(other.getParent());
+        RoutesFile created = RoutesFile.load(other, false);
+        created.put(route("globex.test", "[192.0.2.4]"));
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(other))).isEqualTo("rw-r--r--");
     }
 
     /** A routes file whose route takes credentials "acme" from the secrets file, user name "old". */

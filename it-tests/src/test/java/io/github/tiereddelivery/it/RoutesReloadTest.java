@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 
+import java.nio.file.Files;
 import java.time.Duration;
 
 import org.awaitility.Awaitility;
@@ -104,8 +105,27 @@ class RoutesReloadTest {
             .then()
             .statusCode(409)
             .body("type", equalTo("WrongState"))
-            .body("message", containsString("invalid on disk"))
+            .body("message", containsString("on disk is refused"))
             .body("details", containsString("<oops>"));
         assertThat(scenario.routesFileContent()).isEqualTo(BROKEN);
+    }
+
+    @Test
+    void aDeletedRoutesFileKeepsItsRoutesInForceAndIsReportedUntilItIsBack() throws Exception {
+        String content = scenario.routesFileContent();
+        Files.delete(scenario.routesFile());
+        Thread.sleep(IN_FORCE_WITHIN.toMillis());
+
+        assertThat(deliveredTo("user@acme.test")).isEqualTo("old");
+        healthCheck().statusCode(503).body("cause", containsString("was deleted"));
+        given().spec(scenario.webAdmin()).body("{\"hosts\":[{\"host\":\"127.0.0.3\"}]}").put("/delivery-routes/domains/globex.test")
+            .then()
+            .statusCode(409)
+            .body("details", containsString("was deleted"));
+        assertThat(scenario.routesFile()).doesNotExist();
+
+        scenario.writeRoutesFile(content);
+        Thread.sleep(IN_FORCE_WITHIN.toMillis());
+        healthCheck().statusCode(200).body("status", equalTo("healthy"));
     }
 }

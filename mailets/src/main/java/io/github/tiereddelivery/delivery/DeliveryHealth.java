@@ -30,7 +30,7 @@ public class DeliveryHealth {
         List<Finding> findings = new ArrayList<>();
         for (DeliveryRegistry.Engine engine : registry.engines()) {
             engine.routesFile().refusal().ifPresent(reason -> findings.add(new Finding(Severity.UNHEALTHY,
-                "the routes file " + engine.routesFile().path() + " on disk is invalid, the previous routes stay in force: " + reason)));
+                "the routes file " + engine.routesFile().path() + " on disk is refused, the previous routes stay in force: " + reason)));
             for (RoutePlan plan : engine.recentPlans().plans()) {
                 findings.addAll(judge(plan, engine.ownListeners()));
             }

@@ -130,7 +130,7 @@ public final class RoutesFile implements AutoCloseable {
      * Writes {@code route} into the file in place of the route of the same key (or after the others) and puts it in
      * force at once. Atomic: the file is replaced by rename, never seen half written.
      *
-     * @throws UneditableRoutesFileException when the file on disk is invalid: it is left alone
+     * @throws UneditableRoutesFileException when the file on disk is refused (invalid, or deleted): it is left alone
      * @throws InvalidRoutesException        when the file would not be valid with the route (e.g. its {@code auth} has
      *                                       no credentials in the secrets file)
      */
@@ -141,7 +141,7 @@ public final class RoutesFile implements AutoCloseable {
     /**
      * Removes the route of that key from the file, in force at once; false when there is none.
      *
-     * @throws UneditableRoutesFileException when the file on disk is invalid: it is left alone
+     * @throws UneditableRoutesFileException when the file on disk is refused (invalid, or deleted): it is left alone
      */
     public synchronized boolean remove(RouteKey key) throws IOException, InvalidRoutesException {
         Optional<String> edited = RoutesFileEditor.remove(editableText(), key);

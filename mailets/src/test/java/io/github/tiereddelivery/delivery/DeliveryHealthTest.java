@@ -94,7 +94,7 @@ class DeliveryHealthTest {
 
         assertThat(findings()).singleElement().satisfies(finding -> {
             assertThat(finding.severity()).isEqualTo(Severity.UNHEALTHY);
-            assertThat(finding.message()).contains("on disk is invalid");
+            assertThat(finding.message()).contains("on disk is refused");
         });
     }
 }

@@ -22,6 +22,8 @@ import javax.mail.MessagingException;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import io.github.tiereddelivery.routes.Balancing;
 import io.github.tiereddelivery.routes.Destination;
@@ -102,28 +104,18 @@ class RoutesFileTest {
         assertThat(firstHost(file)).contains("192.0.2.1");
     }
 
-    @Test
-    void aDeletedDefaultFileIsRefusedAndItsRoutesStay() throws Exception {
+    /** Whether the file is the default one (may be absent) or named by the routes parameter (required). */
+    @ParameterizedTest(name = "required: {0}")
+    @ValueSource(booleans = {false, true})
+    void aDeletedFileIsRefusedAndItsRoutesStay(boolean required) throws Exception {
         Path path = write(ACME_TO_1, 0);
-        RoutesFile file = RoutesFile.load(path, false);
+        RoutesFile file = RoutesFile.load(path, required);
 
         Files.delete(path);
         file.reloadIfChanged();
 
         assertThat(firstHost(file)).contains("192.0.2.1");
         assertThat(file.refusal()).hasValueSatisfying(reason -> assertThat(reason).contains("was deleted", "<delivery-routes/>"));
-    }
-
-    @Test
-    void aDeletedRequiredFileIsRefusedAndItsRoutesStay() throws Exception {
-        Path path = write(ACME_TO_1, 0);
-        RoutesFile file = RoutesFile.load(path, true);
-
-        Files.delete(path);
-        file.reloadIfChanged();
-
-        assertThat(firstHost(file)).contains("192.0.2.1");
-        assertThat(file.refusal()).isPresent();
     }
 
     @Test

@@ -28,6 +28,7 @@ import org.xbill.DNS.Message;
 import org.xbill.DNS.Name;
 import org.xbill.DNS.Record;
 import org.xbill.DNS.Resolver;
+import org.xbill.DNS.ResolverConfig;
 import org.xbill.DNS.SOARecord;
 import org.xbill.DNS.Section;
 import org.xbill.DNS.SimpleResolver;
@@ -47,7 +48,13 @@ import org.xbill.DNS.Type;
  * <p>Only DNS is asked, never /etc/hosts (Postfix's default {@code smtp_host_lookup = dns}).
  */
 public class DnsResolver {
-    private static final Duration QUERY_TIMEOUT = Duration.ofSeconds(5);
+    /**
+     * How long one server has to answer one query before the next server is asked (libc's RES_TIMEOUT is 5 s, but a
+     * recursive resolver that is up answers at once from its cache, or on the retry once it has recursed).
+     */
+    private static final Duration SERVER_TIMEOUT = Duration.ofSeconds(2);
+    /** Queries per server and question (libc's "attempts:2"). */
+    private static final int TRIES_PER_SERVER = 2;
     /** Questions remembered at most; beyond, the memory starts over (dnsjava's cache still answers). */
     private static final int MAX_REMEMBERED = 10_000;
     /** No response seen during a look-up: it was answered from dnsjava's cache. */
@@ -68,19 +75,28 @@ public class DnsResolver {
     }
 
     public static DnsResolver usingSystemServers() {
-        ExtendedResolver resolver = new ExtendedResolver();
-        resolver.setTimeout(QUERY_TIMEOUT);
-        return new DnsResolver(resolver);
+        return using(ResolverConfig.getCurrentConfig().servers());
     }
 
+    /**
+     * The servers in their order, as the system's resolver uses those of resolv.conf: one that does not answer within
+     * {@link #SERVER_TIMEOUT} is left for the next one, for the same question (dnsjava's own default would wait for the
+     * first server until the whole look-up timed out); each is asked at most {@link #TRIES_PER_SERVER} times. dnsjava
+     * asks the servers that failed least first, so a dead first server soon costs nothing.
+     */
     public static DnsResolver using(List<InetSocketAddress> servers) {
-        if (servers.isEmpty()) {
-            return usingSystemServers();
-        }
-        ExtendedResolver resolver = new ExtendedResolver(servers.stream()
-            .map(SimpleResolver::new)
+        List<InetSocketAddress> chosen = servers.isEmpty()
+            ? List.of(new InetSocketAddress(InetAddress.getLoopbackAddress(), 53))
+            : servers;
+        ExtendedResolver resolver = new ExtendedResolver(chosen.stream()
+            .map(server -> {
+                SimpleResolver simple = new SimpleResolver(server);
+                simple.setTimeout(SERVER_TIMEOUT);
+                return (Resolver) simple;
+            })
             .collect(Collectors.toList()));
-        resolver.setTimeout(QUERY_TIMEOUT);
+        resolver.setRetries(TRIES_PER_SERVER);
+        resolver.setTimeout(SERVER_TIMEOUT.multipliedBy((long) TRIES_PER_SERVER * chosen.size()).plus(SERVER_TIMEOUT));
         return new DnsResolver(resolver);
     }
 

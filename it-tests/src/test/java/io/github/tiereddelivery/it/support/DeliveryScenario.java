@@ -14,6 +14,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.function.Consumer;
 import java.util.regex.Matcher;
@@ -52,6 +53,7 @@ public final class DeliveryScenario implements BeforeAllCallback, BeforeEachCall
     private final Builder setup;
     private ReceivingServers servers;
     private Dnsmasq dns;
+    private Optional<SilentDnsServer> silentDns = Optional.empty();
     private Path jamesWorkingDirectory;
     private TieredJames james;
     private int sent;
@@ -215,7 +217,7 @@ public final class DeliveryScenario implements BeforeAllCallback, BeforeEachCall
         TieredJames.Builder builder = TieredJames.builder()
             .workingDirectory(jamesWorkingDirectory)
             .routesXml(routesFile(setup.routes))
-            .mailetParameter("dnsServers", dns.resolverAddress())
+            .mailetParameter("dnsServers", silentDns.map(silent -> silent.resolverAddress() + ",").orElse("") + dns.resolverAddress())
             .mailetParameter("defaultPort", String.valueOf(servers.port()));
         setup.mailetParameters.forEach(builder::mailetParameter);
         setup.confFiles.forEach(builder::confFile);
@@ -231,6 +233,9 @@ public final class DeliveryScenario implements BeforeAllCallback, BeforeEachCall
         servers = ReceivingServers.start(setup.addresses);
         try {
             dns = Dnsmasq.start(setup.zone.build());
+            if (setup.silentDnsServerFirst) {
+                silentDns = Optional.of(SilentDnsServer.start());
+            }
             jamesWorkingDirectory = Files.createTempDirectory("tiered-james-");
             startJames();
         } catch (Exception | Error e) {
@@ -253,6 +258,7 @@ public final class DeliveryScenario implements BeforeAllCallback, BeforeEachCall
             }
         } finally {
             try {
+                silentDns.ifPresent(SilentDnsServer::close);
                 if (dns != null) {
                     dns.close();
                 }
@@ -289,6 +295,7 @@ public final class DeliveryScenario implements BeforeAllCallback, BeforeEachCall
         private final List<Property> properties = new ArrayList<>();
         private final List<Module> overrides = new ArrayList<>();
         private final Map<String, List<Consumer<Document>>> xmlEdits = new LinkedHashMap<>();
+        private boolean silentDnsServerFirst;
 
         private Builder() {
             addresses.put(SENDER_SERVER, SENDER_SERVER_ADDRESS);
@@ -315,6 +322,12 @@ public final class DeliveryScenario implements BeforeAllCallback, BeforeEachCall
         /** A {@code <route>} element of the routes file (the sender's domain route is added for bounces). */
         public Builder route(String routeElement) {
             routes.add(routeElement);
+            return this;
+        }
+
+        /** {@code dnsServers} names a DNS server that never answers ({@link SilentDnsServer}) before dnsmasq. */
+        public Builder silentDnsServerFirst() {
+            silentDnsServerFirst = true;
             return this;
         }
 

@@ -44,6 +44,26 @@ class MailContentTest {
     }
 
     @Test
+    void aBccFieldIsNotSentAsJavaMailDoesNotSendIt() throws Exception {
+        MimeMessageWrapper stored = stored("Subject: s\r\nBcc: hidden@acme.test\r\nbcc: other@acme.test\r\nTo: a@acme.test\r\n\r\nbody\r\n");
+        try {
+            assertThat(sent(stored)).doesNotContainIgnoringCase("bcc").doesNotContain("hidden@acme.test").contains("To: a@acme.test", "body");
+        } finally {
+            stored.dispose();
+        }
+    }
+
+    @Test
+    void aContentLengthFieldIsNotSent() throws Exception {
+        MimeMessageWrapper stored = stored("Subject: s\r\nContent-Length: 12345\r\n\r\nbody\r\n");
+        try {
+            assertThat(sent(stored)).doesNotContain("Content-Length").contains("Subject: s", "body");
+        } finally {
+            stored.dispose();
+        }
+    }
+
+    @Test
     void aMessageThatJamesDidNotStoreIsWrittenByJavaMail() throws Exception {
         MimeMessage message = new MimeMessage(Session.getInstance(new Properties()));
         message.setSubject("built");
@@ -57,8 +77,12 @@ class MailContentTest {
     }
 
     private static MimeMessageWrapper stored() throws Exception {
+        return stored(STORED);
+    }
+
+    private static MimeMessageWrapper stored(String content) throws Exception {
         return new MimeMessageWrapper(MimeMessageInputStreamSource.create("MailContentTest",
-            new ByteArrayInputStream(STORED.getBytes(US_ASCII))));
+            new ByteArrayInputStream(content.getBytes(US_ASCII))));
     }
 
     private static String sent(MimeMessageWrapper message) throws Exception {

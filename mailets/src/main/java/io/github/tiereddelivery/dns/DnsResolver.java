@@ -28,7 +28,6 @@ import org.xbill.DNS.Message;
 import org.xbill.DNS.Name;
 import org.xbill.DNS.Record;
 import org.xbill.DNS.Resolver;
-import org.xbill.DNS.ResolverConfig;
 import org.xbill.DNS.SOARecord;
 import org.xbill.DNS.Section;
 import org.xbill.DNS.SimpleResolver;
@@ -61,6 +60,7 @@ public class DnsResolver {
     private static final long NO_RESPONSE = Long.MAX_VALUE;
 
     private final Resolver resolver;
+    private final List<InetSocketAddress> servers;
     private final Cache cache;
     private final LongSupplier nanoTime;
     private final Map<Question, Answer> remembered = new ConcurrentHashMap<>();
@@ -74,9 +74,6 @@ public class DnsResolver {
     private record Answer(int result, Record[] records, String error, long expires) {
     }
 
-    public static DnsResolver usingSystemServers() {
-        return using(ResolverConfig.getCurrentConfig().servers());
-    }
 
     /**
      * The servers in their order, as the system's resolver uses those of resolv.conf: one that does not answer within
@@ -88,16 +85,21 @@ public class DnsResolver {
         List<InetSocketAddress> chosen = servers.isEmpty()
             ? List.of(new InetSocketAddress(InetAddress.getLoopbackAddress(), 53))
             : servers;
-        ExtendedResolver resolver = new ExtendedResolver(chosen.stream()
+        ExtendedResolver extended = new ExtendedResolver(chosen.stream()
             .map(server -> {
                 SimpleResolver simple = new SimpleResolver(server);
                 simple.setTimeout(SERVER_TIMEOUT);
                 return (Resolver) simple;
             })
             .collect(Collectors.toList()));
-        resolver.setRetries(TRIES_PER_SERVER);
-        resolver.setTimeout(SERVER_TIMEOUT.multipliedBy((long) TRIES_PER_SERVER * chosen.size()).plus(SERVER_TIMEOUT));
-        return new DnsResolver(resolver);
+        extended.setRetries(TRIES_PER_SERVER);
+        extended.setTimeout(SERVER_TIMEOUT.multipliedBy((long) TRIES_PER_SERVER * chosen.size()).plus(SERVER_TIMEOUT));
+        return new DnsResolver(extended, System::nanoTime, chosen);
+    }
+
+    /** The DNS servers asked, in their order (for the start-up log line); empty for a resolver made by a test. */
+    public List<InetSocketAddress> servers() {
+        return servers;
     }
 
     DnsResolver(Resolver resolver) {
@@ -105,9 +107,14 @@ public class DnsResolver {
     }
 
     DnsResolver(Resolver resolver, LongSupplier nanoTime) {
+        this(resolver, nanoTime, List.of());
+    }
+
+    private DnsResolver(Resolver resolver, LongSupplier nanoTime, List<InetSocketAddress> servers) {
         this.resolver = new TtlRecordingResolver(resolver);
         this.cache = new Cache(DClass.IN);
         this.nanoTime = nanoTime;
+        this.servers = List.copyOf(servers);
     }
 
     public MxAnswer mx(String domain) throws TemporaryDnsFailure {

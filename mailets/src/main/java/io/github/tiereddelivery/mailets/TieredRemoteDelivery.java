@@ -2,18 +2,21 @@ package io.github.tiereddelivery.mailets;
 
 import java.io.FileNotFoundException;
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 import javax.inject.Inject;
 import javax.mail.MessagingException;
 import javax.net.ssl.SSLContext;
 
+import org.apache.commons.configuration2.ex.ConfigurationException;
 import org.apache.james.core.MailAddress;
 import org.apache.james.domainlist.api.DomainList;
 import org.apache.james.filesystem.api.FileSystem;
@@ -21,6 +24,7 @@ import org.apache.james.metrics.api.MetricFactory;
 import org.apache.james.queue.api.MailPrioritySupport;
 import org.apache.james.queue.api.MailQueue;
 import org.apache.james.queue.api.MailQueueFactory;
+import org.apache.james.server.core.configuration.ConfigurationProvider;
 import org.apache.james.smtpserver.netty.SMTPServerFactory;
 import org.apache.james.transport.mailets.remote.delivery.HeloNameProvider;
 import org.apache.mailet.Mail;
@@ -30,6 +34,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import com.google.common.collect.ImmutableList;
+import com.google.common.net.InetAddresses;
 
 import io.github.tiereddelivery.delivery.Balancer;
 import io.github.tiereddelivery.delivery.Bouncer;
@@ -51,6 +56,7 @@ import io.github.tiereddelivery.delivery.ServerHealth;
 import io.github.tiereddelivery.delivery.ServerSelector;
 import io.github.tiereddelivery.delivery.TrustStore;
 import io.github.tiereddelivery.dns.DnsResolver;
+import io.github.tiereddelivery.dns.JamesDnsServers;
 import io.github.tiereddelivery.pool.ConnectionPool;
 import io.github.tiereddelivery.routes.Route;
 import io.github.tiereddelivery.routes.RouteKey;
@@ -77,6 +83,7 @@ public class TieredRemoteDelivery extends GenericMailet {
     private final RoutesFiles routesFiles;
     private final DeliveryRegistry registry;
     private final MetricFactory metricFactory;
+    private final ConfigurationProvider jamesConfiguration;
 
     private DeliveryConfiguration configuration;
     private RoutesFile routesFile;
@@ -89,7 +96,7 @@ public class TieredRemoteDelivery extends GenericMailet {
     @Inject
     public TieredRemoteDelivery(DomainList domainList, MailQueueFactory<?> queueFactory, FileSystem fileSystem,
                                 SMTPServerFactory smtpServers, ServerHealth health, RoutesFiles routesFiles,
-                                DeliveryRegistry registry, MetricFactory metricFactory) {
+                                DeliveryRegistry registry, MetricFactory metricFactory, ConfigurationProvider jamesConfiguration) {
         this.domainList = domainList;
         this.queueFactory = queueFactory;
         this.fileSystem = fileSystem;
@@ -98,6 +105,7 @@ public class TieredRemoteDelivery extends GenericMailet {
         this.routesFiles = routesFiles;
         this.registry = registry;
         this.metricFactory = metricFactory;
+        this.jamesConfiguration = jamesConfiguration;
     }
 
     @Override
@@ -111,7 +119,8 @@ public class TieredRemoteDelivery extends GenericMailet {
         }
         router = new Router(routesFile::routes, gateway);
         Optional<Credentials> gatewayCredentials = GatewayRoute.credentials(configuration);
-        RoutePlanner planner = new RoutePlanner(DnsResolver.using(configuration.dnsServers()), configuration.defaultPort(),
+        DnsResolver dns = DnsResolver.using(dnsServers());
+        RoutePlanner planner = new RoutePlanner(dns, configuration.defaultPort(),
             // The gateway route is this one object: found by identity, not by comparing routes per message.
             route -> gateway.filter(gatewayRoute -> gatewayRoute == route).isPresent() ? gatewayCredentials : routesFile.credentials(route));
         HeloNameProvider heloName = new HeloNameProvider(configuration.heloName().orElse(null), domainList);
@@ -128,9 +137,24 @@ public class TieredRemoteDelivery extends GenericMailet {
             new Bouncer(configuration.bounceProcessor(), getMailetContext()), getMailetContext());
         deliveryRunnable.start();
         registry.register(engine);
-        LOGGER.info("TieredRemoteDelivery: {} routes from {}, queue {}, {} delivery threads, {}", routesFile.routes().routes().size(),
-            routesFile.path(), configuration.outgoingQueue().asString(), configuration.deliveryThreads(),
-            configuration.poolLimits());
+        LOGGER.info("TieredRemoteDelivery: {} routes from {}, queue {}, {} delivery threads, {}, DNS servers {}",
+            routesFile.routes().routes().size(), routesFile.path(), configuration.outgoingQueue().asString(),
+            configuration.deliveryThreads(), configuration.poolLimits(), dns.servers().stream()
+                .map(server -> InetAddresses.toUriString(server.getAddress()) + ":" + server.getPort())
+                .collect(Collectors.joining(", ")));
+    }
+
+    /** {@code dnsServers}, else those of James' own resolver (conf/dnsservice.xml), as stock RemoteDelivery asks them. */
+    private List<InetSocketAddress> dnsServers() throws MessagingException {
+        if (!configuration.dnsServers().isEmpty()) {
+            return configuration.dnsServers();
+        }
+        try {
+            return JamesDnsServers.from(jamesConfiguration.getConfiguration("dnsservice"));
+        } catch (ConfigurationException e) {
+            throw new MessagingException("TieredRemoteDelivery takes its DNS servers from James' dnsservice.xml (no "
+                + "dnsServers parameter), which James cannot read: " + e.getMessage(), e);
+        }
     }
 
     private Optional<SSLContext> trustedCertificates() throws MessagingException {

@@ -48,6 +48,8 @@ public final class DeliveryScenario implements BeforeAllCallback, BeforeEachCall
     public static final String SENDER = "sender@sender.test";
     public static final String SENDER_SERVER = "sender-mx";
     private static final String SENDER_SERVER_ADDRESS = "127.0.0.254";
+    /** Where dnsmasq listens when it is the server of James' dnsservice.xml (port 53). */
+    private static final String JAMES_DNS_SERVICE_ADDRESS = "127.0.0.153";
     private static final String SENDER_ROUTE = "<route domain=\"sender.test\"><host>[" + SENDER_SERVER_ADDRESS + "]</host></route>";
 
     private final Builder setup;
@@ -217,8 +219,14 @@ public final class DeliveryScenario implements BeforeAllCallback, BeforeEachCall
         TieredJames.Builder builder = TieredJames.builder()
             .workingDirectory(jamesWorkingDirectory)
             .routesXml(routesFile(setup.routes))
-            .mailetParameter("dnsServers", silentDns.map(silent -> silent.resolverAddress() + ",").orElse("") + dns.resolverAddress())
             .mailetParameter("defaultPort", String.valueOf(servers.port()));
+        if (setup.dnsInJamesDnsService) {
+            builder.confFile("dnsservice.xml", "<dnsservice><servers><server>" + dns.address() + "</server></servers>"
+                + "<autodiscover>false</autodiscover></dnsservice>");
+        } else {
+            builder.mailetParameter("dnsServers", silentDns.map(silent -> silent.resolverAddress() + ",").orElse("")
+                + dns.resolverAddress());
+        }
         setup.mailetParameters.forEach(builder::mailetParameter);
         setup.confFiles.forEach(builder::confFile);
         setup.properties.forEach(property -> builder.property(property.fileName(), property.key(), property.value()));
@@ -232,7 +240,9 @@ public final class DeliveryScenario implements BeforeAllCallback, BeforeEachCall
     public void beforeAll(ExtensionContext context) throws Exception {
         servers = ReceivingServers.start(setup.addresses);
         try {
-            dns = Dnsmasq.start(setup.zone.build());
+            dns = setup.dnsInJamesDnsService
+                ? Dnsmasq.startOnPort53(setup.zone.build(), JAMES_DNS_SERVICE_ADDRESS)
+                : Dnsmasq.start(setup.zone.build());
             if (setup.silentDnsServerFirst) {
                 silentDns = Optional.of(SilentDnsServer.start());
             }
@@ -296,6 +306,7 @@ public final class DeliveryScenario implements BeforeAllCallback, BeforeEachCall
         private final List<Module> overrides = new ArrayList<>();
         private final Map<String, List<Consumer<Document>>> xmlEdits = new LinkedHashMap<>();
         private boolean silentDnsServerFirst;
+        private boolean dnsInJamesDnsService;
 
         private Builder() {
             addresses.put(SENDER_SERVER, SENDER_SERVER_ADDRESS);
@@ -328,6 +339,15 @@ public final class DeliveryScenario implements BeforeAllCallback, BeforeEachCall
         /** {@code dnsServers} names a DNS server that never answers ({@link SilentDnsServer}) before dnsmasq. */
         public Builder silentDnsServerFirst() {
             silentDnsServerFirst = true;
+            return this;
+        }
+
+        /**
+         * No {@code dnsServers} parameter: dnsmasq is the server of James' own dnsservice.xml (on port 53 of
+         * 127.0.0.153, as that file takes no port).
+         */
+        public Builder dnsInJamesDnsService() {
+            dnsInJamesDnsService = true;
             return this;
         }
 

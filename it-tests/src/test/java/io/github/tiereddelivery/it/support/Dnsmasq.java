@@ -30,8 +30,9 @@ import org.xbill.DNS.Type;
 
 /**
  * A real dnsmasq process serving exactly the records of a {@link DnsZone} on 127.0.0.1 (UDP and TCP), on a port of
- * its own. It reads nothing from /etc (no dnsmasq.conf, hosts or resolv.conf) and forwards nothing: every name the
- * zone does not define is NXDOMAIN. Point the resolver under test at {@link #resolverAddress()}.
+ * its own, or on port 53 of another loopback address ({@link #startOnPort53}, for what cannot take a port). It reads
+ * nothing from /etc (no dnsmasq.conf, hosts or resolv.conf) and forwards nothing: every name the zone does not define
+ * is NXDOMAIN. Point the resolver under test at {@link #resolverAddress()}.
  *
  * <p>Run as root, dnsmasq binds its port and then drops to the user "nobody", as it does by default; it needs no
  * file after start-up (all options are on its command line), so no {@code --user} is needed.
@@ -46,6 +47,7 @@ public final class Dnsmasq implements AutoCloseable {
     private static final int PORT_ATTEMPTS = 5;
     private static final String PORT_TAKEN = "Address already in use";
 
+    private final String address;
     private final int port;
     private Optional<ServfailResponder> servfailResponder = Optional.empty();
     private Process process;
@@ -53,18 +55,16 @@ public final class Dnsmasq implements AutoCloseable {
     private Thread shutdownHook;
     private final Deque<String> output = new ConcurrentLinkedDeque<>();
 
-    private Dnsmasq(int port) {
+    private Dnsmasq(String address, int port) {
+        this.address = address;
         this.port = port;
     }
 
     /** Starts dnsmasq on a free loopback port and returns once it answers queries. */
     public static Dnsmasq start(DnsZone zone) {
-        if (!Files.isExecutable(BINARY)) {
-            throw new IllegalStateException(BINARY + " is missing: install it with 'apt-get install -y dnsmasq-base'"
-                + " (./test.sh does this)");
-        }
+        checkInstalled();
         for (int attempt = 1; ; attempt++) {
-            Dnsmasq dnsmasq = new Dnsmasq(freeUdpAndTcpPort());
+            Dnsmasq dnsmasq = new Dnsmasq("127.0.0.1", freeUdpAndTcpPort());
             try {
                 dnsmasq.launch(zone);
                 return dnsmasq;
@@ -78,9 +78,30 @@ public final class Dnsmasq implements AutoCloseable {
         }
     }
 
-    /** "127.0.0.1:port", the form of the mailet's {@code dnsServers} parameter. */
+    /**
+     * Starts dnsmasq on port 53 of {@code address} (e.g. 127.0.0.153, not 127.0.0.1 where a system resolver may listen),
+     * for a resolver that cannot take a port, as James' dnsservice.xml. Needs root, as the tests have.
+     */
+    public static Dnsmasq startOnPort53(DnsZone zone, String address) {
+        checkInstalled();
+        Dnsmasq dnsmasq = new Dnsmasq(address, 53);
+        try {
+            dnsmasq.launch(zone);
+            return dnsmasq;
+        } catch (RuntimeException e) {
+            dnsmasq.close();
+            throw e;
+        }
+    }
+
+    /** "address:port", the form of the mailet's {@code dnsServers} parameter. */
     public String resolverAddress() {
-        return "127.0.0.1:" + port;
+        return address + ":" + port;
+    }
+
+    /** The address dnsmasq listens on. */
+    public String address() {
+        return address;
     }
 
     public int port() {
@@ -102,6 +123,13 @@ public final class Dnsmasq implements AutoCloseable {
     @Override
     public void close() {
         stop();
+    }
+
+    private static void checkInstalled() {
+        if (!Files.isExecutable(BINARY)) {
+            throw new IllegalStateException(BINARY + " is missing: install it with 'apt-get install -y dnsmasq-base'"
+                + " (./test.sh does this)");
+        }
     }
 
     private void launch(DnsZone zone) {
@@ -134,7 +162,7 @@ public final class Dnsmasq implements AutoCloseable {
             "--no-hosts",                // no /etc/hosts
             "--pid-file",                // no pid file: instances would fight over /run/dnsmasq.pid
             "--bind-interfaces",
-            "--listen-address=127.0.0.1",
+            "--listen-address=" + address,
             "--port=" + port,
             "--local=/#/",               // every name not defined here: NXDOMAIN, never forwarded
             "--cache-size=0",
@@ -143,7 +171,7 @@ public final class Dnsmasq implements AutoCloseable {
             "--log-queries"));
         if (zone.authoritative()) {
             // Authoritative for test.: negative answers carry the SOA, whose TTL and minimum are the zone's TTL.
-            command.add("--auth-server=ns.test,127.0.0.1");
+            command.add("--auth-server=ns.test," + address);
             command.add("--auth-zone=test");
             command.add("--auth-ttl=" + zone.ttl().toSeconds());
         }
@@ -175,7 +203,7 @@ public final class Dnsmasq implements AutoCloseable {
 
     private void awaitAnswers() {
         long deadline = System.nanoTime() + READY_TIMEOUT.toNanos();
-        SimpleResolver resolver = new SimpleResolver(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
+        SimpleResolver resolver = new SimpleResolver(new InetSocketAddress(address, port));
         resolver.setTimeout(Duration.ofMillis(250));
         Message probe = readinessQuery();
         while (true) {

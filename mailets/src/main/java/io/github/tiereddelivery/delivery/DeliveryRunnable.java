@@ -6,6 +6,10 @@ import java.util.Date;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Collectors;
 
 import org.apache.james.core.MailAddress;
@@ -34,6 +38,8 @@ import reactor.core.scheduler.Schedulers;
  */
 public class DeliveryRunnable implements Disposable {
     private static final String DNS_FAILURE = "4.4.3";
+    /** Mail taken from the queue per worker, the one it works on included. */
+    private static final int READ_AHEAD = 2;
     private static final Logger LOGGER = LoggerFactory.getLogger(DeliveryRunnable.class);
 
     private final MailQueue queue;
@@ -54,12 +60,25 @@ public class DeliveryRunnable implements Disposable {
         this.mailetContext = mailetContext;
     }
 
+    /**
+     * The workers take the mail in the order it left the queue, from a FIFO of their own that holds up to
+     * {@link #READ_AHEAD} times as many mails as there are workers. James' memory queue hands out what it had to buffer
+     * while nobody asked in no fixed order: with every worker busy and mail coming back every second (busy servers, a
+     * route whose DNS is slow), one mail could wait there behind later ones for as long as they kept coming back.
+     */
     public void start() {
         int threads = configuration.deliveryThreads();
-        workers = Schedulers.newBoundedElastic(threads, Integer.MAX_VALUE, "TieredRemoteDelivery-" + queue.getName().asString());
+        String name = "TieredRemoteDelivery-" + queue.getName().asString();
+        AtomicInteger counter = new AtomicInteger();
+        workers = Schedulers.fromExecutorService(new ThreadPoolExecutor(threads, threads, 0, TimeUnit.MILLISECONDS,
+            new LinkedBlockingQueue<>(), runnable -> {
+                Thread thread = new Thread(runnable, name + "-" + counter.incrementAndGet());
+                thread.setDaemon(true);
+                return thread;
+            }), name);
         dequeuer = Schedulers.newSingle("TieredRemoteDelivery-Dequeue-" + queue.getName().asString());
         subscription = Flux.from(queue.deQueue())
-            .flatMap(item -> Mono.fromRunnable(() -> process(item)).subscribeOn(workers), threads)
+            .flatMap(item -> Mono.fromRunnable(() -> process(item)).subscribeOn(workers), threads * READ_AHEAD)
             .onErrorContinue((error, item) -> LOGGER.error("TieredRemoteDelivery: unexpected error around {}", item, error))
             .subscribeOn(dequeuer)
             .subscribe();

@@ -92,6 +92,8 @@ public class MailDelivrer {
                 return retries >= maxDnsProblemRetries
                     ? new Outcome.Bounced(unresolvable.status())
                     : new Outcome.Deferred(unresolvable.status());
+            case WAIT:
+                return new Outcome.Deferred(unresolvable.status(), true);
             default:
                 return new Outcome.Deferred(unresolvable.status());
         }

@@ -17,8 +17,9 @@ public sealed interface Outcome {
     /**
      * Temporary failure: the recipient stays queued for a retry, or is bounced with this status after maxRetries.
      *
-     * @param busyServerMet whether a server that could take the recipient was only busy ({@link Verdict#SERVER_BUSY}):
-     *                      it is worth another try in a moment rather than after the next {@code delayTime}
+     * @param busyServerMet whether a server that could take the recipient was only busy ({@link Verdict#SERVER_BUSY}),
+     *                      or the route's plan was being made for another message: it is worth another try in a moment
+     *                      rather than after the next {@code delayTime}
      */
     record Deferred(RecipientStatus status, boolean busyServerMet) implements Outcome {
         public Deferred(RecipientStatus status) {

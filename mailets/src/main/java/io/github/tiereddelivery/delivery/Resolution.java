@@ -33,6 +33,8 @@ public sealed interface Resolution {
         /** The names do not exist or have no address: bounced once the mail was retried maxDnsProblemRetries times. */
         BOUNCE_AFTER_DNS_RETRIES,
         /** SERVFAIL, timeout: never a reason to bounce before maxRetries. */
-        DEFER
+        DEFER,
+        /** Another message is making the plan and it takes long (slow DNS): waits in the queue a moment, uncounted. */
+        WAIT
     }
 }

@@ -2,6 +2,7 @@ package io.github.tiereddelivery.delivery;
 
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
@@ -9,7 +10,14 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -45,6 +53,9 @@ public class RoutePlanner {
         .thenComparing(server -> InetAddresses.toAddrString(server.address().getAddress()))
         .thenComparingInt(server -> server.address().getPort());
 
+    /** How long a message waits for the plan another message is making before it waits in the queue instead. */
+    static final Duration WAIT_FOR_PLAN = Duration.ofSeconds(1);
+
     /** Plans kept at most, per kind of target; each plan is a few hundred bytes. */
     private static final int MAX_KEPT_PLANS = 10_000;
 
@@ -64,6 +75,8 @@ public class RoutePlanner {
     private final Cache<String, KeptPlan> domainPlans = CacheBuilder.newBuilder()
         .maximumSize(MAX_KEPT_PLANS)
         .build();
+    /** Plans being made, by route or domain: two messages never ask the DNS the same questions at the same time. */
+    private final ConcurrentMap<Object, CompletableFuture<Resolution>> making = new ConcurrentHashMap<>();
 
     /**
      * A plan and what it was made for: the same target and credentials, and, unless made of IP literals only
@@ -91,13 +104,15 @@ public class RoutePlanner {
         if (kept != null && kept.serves(target, Optional.empty(), dns.now())) {
             return kept.resolution();
         }
-        AnswerExpiry expiry = new AnswerExpiry();
-        Resolution resolution = logSkipped(target,
-            viaMx(target, domain, defaultPort, Balancing.RANDOM, Optional.empty(), Optional.empty(), expiry));
-        if (isKeepable(resolution, expiry)) {
-            domainPlans.put(domain, new KeptPlan(target, Optional.empty(), resolution, false, expiry.earliest()));
-        }
-        return resolution;
+        return makeOnce(domain, target, () -> {
+            AnswerExpiry expiry = new AnswerExpiry();
+            Resolution resolution = logSkipped(target,
+                viaMx(target, domain, defaultPort, Balancing.RANDOM, Optional.empty(), Optional.empty(), expiry));
+            if (isKeepable(resolution, expiry)) {
+                domainPlans.put(domain, new KeptPlan(target, Optional.empty(), resolution, false, expiry.earliest()));
+            }
+            return resolution;
+        });
     }
 
     private Resolution plan(DeliveryTarget.Routed target) {
@@ -107,14 +122,56 @@ public class RoutePlanner {
         if (kept != null && kept.serves(target, routeCredentials, dns.now())) {
             return kept.resolution();
         }
-        AnswerExpiry expiry = new AnswerExpiry();
-        Resolution resolution = logSkipped(target, plan(target, routeCredentials, expiry));
-        if (onlyIpLiterals(route)) {
-            routePlans.put(route, new KeptPlan(target, routeCredentials, resolution, true, 0));
-        } else if (isKeepable(resolution, expiry)) {
-            routePlans.put(route, new KeptPlan(target, routeCredentials, resolution, false, expiry.earliest()));
+        return makeOnce(route, target, () -> {
+            AnswerExpiry expiry = new AnswerExpiry();
+            Resolution resolution = logSkipped(target, plan(target, routeCredentials, expiry));
+            if (onlyIpLiterals(route)) {
+                routePlans.put(route, new KeptPlan(target, routeCredentials, resolution, true, 0));
+            } else if (isKeepable(resolution, expiry)) {
+                routePlans.put(route, new KeptPlan(target, routeCredentials, resolution, false, expiry.earliest()));
+            }
+            return resolution;
+        });
+    }
+
+    /**
+     * Makes the plan of {@code key} (a route, or a domain without one) unless another message is making it: then waits
+     * for that one at most {@link #WAIT_FOR_PLAN}, and past it the message waits in the queue instead, uncounted (a
+     * route whose DNS servers do not answer holds one delivery thread, not all of them: the others deliver the mail of
+     * the other routes meanwhile).
+     */
+    private Resolution makeOnce(Object key, DeliveryTarget target, Supplier<Resolution> maker) {
+        CompletableFuture<Resolution> mine = new CompletableFuture<>();
+        CompletableFuture<Resolution> theirs = making.putIfAbsent(key, mine);
+        if (theirs == null) {
+            try {
+                Resolution resolution = maker.get();
+                mine.complete(resolution);
+                return resolution;
+            } catch (RuntimeException | Error e) {
+                mine.completeExceptionally(e);
+                throw e;
+            } finally {
+                making.remove(key, mine);
+            }
         }
-        return resolution;
+        try {
+            return theirs.get(WAIT_FOR_PLAN.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (TimeoutException e) {
+            return beingMade(target);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return beingMade(target);
+        } catch (ExecutionException e) {
+            // The other message met an unexpected error: this one makes its own plan (and meets it, or not).
+            return maker.get();
+        }
+    }
+
+    private static Resolution beingMade(DeliveryTarget target) {
+        return new Resolution.Unresolvable(RecipientStatus.of("4.4.3", "the DNS look-ups of " + target.describe()
+            + " are still under way for another message (a DNS server is slow or not answering)"),
+            Resolution.Consequence.WAIT);
     }
 
     /** A plan made without some of its hosts (no address, malformed) says so once per plan, not per message. */
@@ -127,8 +184,9 @@ public class RoutePlanner {
     }
 
     /**
-     * Servers found from answers that all had a TTL. Never a plan that met a temporary failure (the next message asks
-     * the DNS again), nor one without servers (kept for its retries by the queue, which asks again anyway).
+     * Servers found from answers that all had a TTL; a plan that met a temporary failure but found servers is kept for
+     * at most {@code AnswerExpiry}'s 30 s (the names that failed are asked again then, not for every message). Never a
+     * plan without servers (kept for its retries by the queue, which asks again anyway).
      */
     private static boolean isKeepable(Resolution resolution, AnswerExpiry expiry) {
         return resolution instanceof Resolution.Planned && expiry.isKeepable();

@@ -207,6 +207,9 @@ public class DnsResolver {
             }
             remembered.put(question, answer);
             expiry.expiresAt(answer.expires());
+        } else if (isTemporary(answer)) {
+            remembered.remove(question);
+            expiry.failedAt(now);
         } else {
             remembered.remove(question);
             expiry.unknown();

@@ -6,6 +6,8 @@ import java.net.InetAddress;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -118,17 +120,86 @@ class RoutePlannerKeepsPlansTest {
     }
 
     @Test
-    void aPlanThatMetATemporaryDnsFailureIsMadeAgainForTheNextMessage() throws Exception {
-        server.answer("mail.acme.test.", Type.A, Rcode.NOERROR, a("mail.acme.test.", "127.0.0.2", 60));
+    void aPlanThatFoundServersDespiteATemporaryDnsFailureIsKeptThirtySecondsThenMadeAgain() throws Exception {
+        server.answer("mail.acme.test.", Type.A, Rcode.NOERROR, a("mail.acme.test.", "127.0.0.2", 600));
         noIpv6("mail.acme.test.");
         server.answer("flaky.acme.test.", Type.A, Rcode.SERVFAIL);
         server.answer("flaky.acme.test.", Type.AAAA, Rcode.SERVFAIL);
         DeliveryTarget target = hostRoute("mail.acme.test", "flaky.acme.test");
 
         Resolution first = planner.plan(target);
+        passSeconds(29);
         Resolution second = planner.plan(target);
+        passSeconds(2);
+        Resolution third = planner.plan(target);
 
         assertThat(((Resolution.Planned) first).unresolved()).isNotEmpty();
-        assertThat(second).isNotSameAs(first);
+        assertThat(second).isSameAs(first);
+        assertThat(third).isNotSameAs(first);
+    }
+
+    @Test
+    void aPlanWithoutServersBecauseOfATemporaryDnsFailureIsMadeAgainForTheNextMessage() throws Exception {
+        server.answer("flaky.acme.test.", Type.A, Rcode.SERVFAIL);
+        server.answer("flaky.acme.test.", Type.AAAA, Rcode.SERVFAIL);
+        DeliveryTarget target = hostRoute("flaky.acme.test");
+
+        planner.plan(target);
+        int asked = server.questions();
+        Resolution second = planner.plan(target);
+
+        assertThat(second).isInstanceOfSatisfying(Resolution.Unresolvable.class,
+            unresolvable -> assertThat(unresolvable.consequence()).isEqualTo(Resolution.Consequence.DEFER));
+        assertThat(server.questions()).isGreaterThan(asked);
+    }
+
+    @Test
+    void aMessageWhosePlanAnotherMessageIsMakingSharesItWhenItComesSoon() throws Exception {
+        CountDownLatch released = new CountDownLatch(1);
+        server.slowAnswer("mail.acme.test.", Type.A, released, a("mail.acme.test.", "127.0.0.2", 600));
+        noIpv6("mail.acme.test.");
+        DeliveryTarget target = hostRoute("mail.acme.test");
+        CompletableFuture<Resolution> first = CompletableFuture.supplyAsync(() -> planner.plan(target));
+        awaitQuestions(1);
+
+        CompletableFuture<Resolution> second = CompletableFuture.supplyAsync(() -> planner.plan(target));
+        Thread.sleep(100);
+        released.countDown();
+
+        assertThat(second.get(5, TimeUnit.SECONDS)).isSameAs(first.get(5, TimeUnit.SECONDS));
+        assertThat(server.questions()).isEqualTo(2);
+    }
+
+    @Test
+    void aMessageWhosePlanIsSlowInTheMakingForAnotherMessageWaitsInTheQueueInstead() throws Exception {
+        CountDownLatch released = new CountDownLatch(1);
+        server.slowAnswer("mail.acme.test.", Type.A, released, a("mail.acme.test.", "127.0.0.2", 600));
+        noIpv6("mail.acme.test.");
+        DeliveryTarget target = hostRoute("mail.acme.test");
+        CompletableFuture<Resolution> first = CompletableFuture.supplyAsync(() -> planner.plan(target));
+        awaitQuestions(1);
+
+        try {
+            Resolution second = planner.plan(target);
+
+            assertThat(second).isInstanceOfSatisfying(Resolution.Unresolvable.class, unresolvable -> {
+                assertThat(unresolvable.consequence()).isEqualTo(Resolution.Consequence.WAIT);
+                assertThat(unresolvable.status().diagnostic()).contains("still under way");
+            });
+        } finally {
+            released.countDown();
+        }
+        assertThat(first.get(5, TimeUnit.SECONDS)).isInstanceOf(Resolution.Planned.class);
+        assertThat(server.questions()).isEqualTo(2);
+    }
+
+    private void awaitQuestions(int count) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (server.questions() < count) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("the DNS server got " + server.questions() + " questions, expected " + count);
+            }
+            Thread.sleep(5);
+        }
     }
 }

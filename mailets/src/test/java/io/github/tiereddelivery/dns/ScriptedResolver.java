@@ -6,13 +6,16 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executor;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 import java.util.function.LongSupplier;
 
 import org.xbill.DNS.Flags;
 import org.xbill.DNS.Message;
+import org.xbill.DNS.Rcode;
 import org.xbill.DNS.Record;
 import org.xbill.DNS.Resolver;
 import org.xbill.DNS.SOARecord;
@@ -35,6 +38,24 @@ public final class ScriptedResolver implements Resolver {
                 response.addRecord(record, Section.ANSWER);
             }
             return response;
+        });
+        return this;
+    }
+
+    /** As {@link #answer}, but the answer comes only once {@code released} opens (a slow DNS server), within 10 s. */
+    public ScriptedResolver slowAnswer(String name, int type, CountDownLatch released, Record... records) {
+        answer(name, type, Rcode.NOERROR, records);
+        Function<Message, Message> answer = answers.get(key(name, type));
+        answers.put(key(name, type), query -> {
+            try {
+                if (!released.await(10, TimeUnit.SECONDS)) {
+                    throw new AssertionError("the slow answer for " + name + " was never released");
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError(e);
+            }
+            return answer.apply(query);
         });
         return this;
     }

@@ -43,6 +43,7 @@ public final class DnsZone {
     private final Set<String> nullMxNames;
     private final List<Cname> cnames;
     private final Set<String> servfailDomains;
+    private final Set<String> silentDomains;
     private final Duration ttl;
     private final boolean authoritative;
 
@@ -52,6 +53,7 @@ public final class DnsZone {
         this.nullMxNames = ImmutableSet.copyOf(builder.nullMxNames);
         this.cnames = ImmutableList.copyOf(builder.cnames);
         this.servfailDomains = ImmutableSet.copyOf(builder.servfailDomains);
+        this.silentDomains = ImmutableSet.copyOf(builder.silentDomains);
         this.ttl = builder.ttl;
         this.authoritative = builder.authoritative;
     }
@@ -85,6 +87,10 @@ public final class DnsZone {
         return servfailDomains;
     }
 
+    Set<String> silentDomains() {
+        return silentDomains;
+    }
+
     Duration ttl() {
         return ttl;
     }
@@ -99,6 +105,7 @@ public final class DnsZone {
         private final Set<String> nullMxNames = new LinkedHashSet<>();
         private final List<Cname> cnames = new ArrayList<>();
         private final Set<String> servfailDomains = new LinkedHashSet<>();
+        private final Set<String> silentDomains = new LinkedHashSet<>();
         private Duration ttl = Duration.ZERO;
         private boolean authoritative;
 
@@ -147,6 +154,16 @@ public final class DnsZone {
             return this;
         }
 
+        /**
+         * Queries for the domain or a name below it are never answered: dnsmasq forwards them to a server that stays
+         * silent ({@link SilentDnsServer}), as a zone whose name servers are all down. With {@link #authoritative()},
+         * outside {@code test.}.
+         */
+        public Builder silent(String domain) {
+            silentDomains.add(hostName(domain));
+            return this;
+        }
+
         /** TTL of every record; default 0, so that resolvers do not cache and a {@link Dnsmasq#reload} shows at once. */
         public Builder ttl(Duration ttl) {
             Preconditions.checkArgument(!ttl.isNegative() && ttl.toMillis() % 1000 == 0,
@@ -167,6 +184,8 @@ public final class DnsZone {
         }
 
         public DnsZone build() {
+            Preconditions.checkState(!authoritative || silentDomains.stream().noneMatch(domain -> domain.endsWith(".test")),
+                "an authoritative zone answers for every name of test.: a silent domain must be outside it, e.g. dead.example");
             Preconditions.checkState(!authoritative || servfailDomains.isEmpty(),
                 "an authoritative zone answers for every name of test.: it cannot send some to the SERVFAIL responder");
             return new DnsZone(this);

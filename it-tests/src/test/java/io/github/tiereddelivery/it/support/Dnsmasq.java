@@ -50,6 +50,7 @@ public final class Dnsmasq implements AutoCloseable {
     private final String address;
     private final int port;
     private Optional<ServfailResponder> servfailResponder = Optional.empty();
+    private Optional<SilentDnsServer> silentServer = Optional.empty();
     private Process process;
     private Thread outputReader;
     private Thread shutdownHook;
@@ -118,6 +119,8 @@ public final class Dnsmasq implements AutoCloseable {
         stopProcess();
         servfailResponder.ifPresent(ServfailResponder::close);
         servfailResponder = Optional.empty();
+        silentServer.ifPresent(SilentDnsServer::close);
+        silentServer = Optional.empty();
     }
 
     @Override
@@ -135,6 +138,9 @@ public final class Dnsmasq implements AutoCloseable {
     private void launch(DnsZone zone) {
         if (!zone.servfailDomains().isEmpty() && servfailResponder.isEmpty()) {
             servfailResponder = Optional.of(ServfailResponder.start());
+        }
+        if (!zone.silentDomains().isEmpty() && silentServer.isEmpty()) {
+            silentServer = Optional.of(SilentDnsServer.start());
         }
         List<String> command = command(zone);
         LOGGER.debug("starting {}", command);
@@ -182,6 +188,8 @@ public final class Dnsmasq implements AutoCloseable {
         zone.cnames().forEach(c -> command.add("--cname=" + c.alias() + "," + c.target()));
         servfailResponder.ifPresent(responder -> zone.servfailDomains()
             .forEach(domain -> command.add("--server=/" + domain + "/127.0.0.1#" + responder.port())));
+        silentServer.ifPresent(silent -> zone.silentDomains()
+            .forEach(domain -> command.add("--server=/" + domain + "/" + silent.resolverAddress().replace(':', '#'))));
         return command;
     }
 

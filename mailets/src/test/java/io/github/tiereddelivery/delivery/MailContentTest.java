@@ -54,6 +54,18 @@ class MailContentTest {
     }
 
     @Test
+    void aFoldedBccFieldIsLeftOutWithItsContinuationLinesAndOnlyIt() throws Exception {
+        MimeMessageWrapper stored = stored("Subject: s\r\nBCC : one@acme.test,\r\n two@acme.test\r\nBcc-Policy: kept\r\n"
+            + "X-Note: bcc: in a value\r\n\r\nBcc: in the body\r\n");
+        try {
+            assertThat(sent(stored)).isEqualTo("Subject: s\r\nBcc-Policy: kept\r\nX-Note: bcc: in a value\r\n\r\n"
+                + "Bcc: in the body\r\n");
+        } finally {
+            stored.dispose();
+        }
+    }
+
+    @Test
     void aContentLengthFieldIsNotSent() throws Exception {
         MimeMessageWrapper stored = stored("Subject: s\r\nContent-Length: 12345\r\n\r\nbody\r\n");
         try {

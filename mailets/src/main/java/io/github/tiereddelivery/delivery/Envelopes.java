@@ -1,6 +1,5 @@
 package io.github.tiereddelivery.delivery;
 
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.EnumSet;
 import java.util.List;
@@ -35,7 +34,7 @@ final class Envelopes {
             mailParameters.add("SIZE=" + mail.getMessageSize());
         }
         dsn.flatMap(DsnParameters::getRetParameter).ifPresent(ret -> mailParameters.add("RET=" + ret.name()));
-        dsn.flatMap(DsnParameters::getEnvIdParameter).ifPresent(envId -> mailParameters.add("ENVID=" + xtext(envId.asString())));
+        dsn.flatMap(DsnParameters::getEnvIdParameter).ifPresent(envId -> mailParameters.add("ENVID=" + asXtext(envId.asString())));
         List<EnvelopeRecipient> envelopeRecipients = recipients.stream()
             .map(recipient -> new EnvelopeRecipient(recipient.asString(), recipientParameters(dsn, recipient)))
             .collect(Collectors.toList());
@@ -43,7 +42,7 @@ final class Envelopes {
         return new Envelope(reversePath, mailParameters, envelopeRecipients);
     }
 
-    /** RFC 3461 NOTIFY and ORCPT, relayed as received. */
+    /** RFC 3461 NOTIFY and ORCPT, relayed as received (section 4.2: ORCPT "MUST be passed unchanged"). */
     private static List<String> recipientParameters(Optional<DsnParameters> dsn, MailAddress recipient) {
         Optional<DsnParameters.RecipientDsnParameters> parameters = dsn.map(DsnParameters::getRcptParameters)
             .map(byRecipient -> byRecipient.get(recipient));
@@ -51,7 +50,7 @@ final class Envelopes {
         parameters.flatMap(DsnParameters.RecipientDsnParameters::getNotifyParameter)
             .ifPresent(notify -> result.add("NOTIFY=" + notify(notify)));
         parameters.flatMap(DsnParameters.RecipientDsnParameters::getOrcptParameter)
-            .ifPresent(orcpt -> result.add("ORCPT=rfc822;" + xtext(orcpt.asString())));
+            .ifPresent(orcpt -> result.add("ORCPT=rfc822;" + asXtext(orcpt.asString())));
         return result;
     }
 
@@ -59,17 +58,11 @@ final class Envelopes {
         return notify.stream().map(value -> value.name().toUpperCase(Locale.ROOT)).collect(Collectors.joining(","));
     }
 
-    /** RFC 3461 section 4: "+" followed by two upper-case hex digits for '+', '=' and anything outside '!'..'~'. */
-    static String xtext(String value) {
-        StringBuilder encoded = new StringBuilder();
-        for (byte b : value.getBytes(StandardCharsets.UTF_8)) {
-            int c = b & 0xff;
-            if (c < '!' || c > '~' || c == '+' || c == '=') {
-                encoded.append('+').append(String.format("%02X", c));
-            } else {
-                encoded.append((char) c);
-            }
-        }
-        return encoded.toString();
+    /**
+     * James keeps ENVID and ORCPT as the client wrote them, in RFC 3461's xtext ("+2B" for "+"): relayed as they are, and
+     * encoded only if they are not xtext (never twice).
+     */
+    static String asXtext(String value) {
+        return DsnParameters.XText.isValid(value) ? value : DsnParameters.XText.encode(value);
     }
 }

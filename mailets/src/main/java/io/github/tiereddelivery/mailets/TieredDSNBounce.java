@@ -360,9 +360,13 @@ public class TieredDSNBounce extends GenericMailet {
         }
     }
 
+    /**
+     * This machine's name as stock DSNBounce takes it (the name the local host address was found by, no reverse look-up,
+     * which gives an IP address where the DNS has no PTR record: "Reporting-MTA: dns; 127.0.0.1" is not a DNS name).
+     */
     private String localHostName() {
         try {
-            return dns.getHostName(dns.getLocalHost());
+            return dns.getLocalHost().getHostName();
         } catch (UnknownHostException e) {
             LOGGER.warn("Cannot find this server's host name; delivery status notifications will say localhost", e);
             return "localhost";

@@ -7,7 +7,7 @@ import java.util.Collection;
 import org.apache.james.dnsservice.api.DNSService;
 
 /** A DNSService that only knows this machine: the given host name at 127.0.0.1. */
-final class FixedHostDnsService implements DNSService {
+class FixedHostDnsService implements DNSService {
     private final String hostName;
 
     FixedHostDnsService(String hostName) {

@@ -8,6 +8,7 @@ import static org.mockito.Mockito.spy;
 import static org.mockito.Mockito.verify;
 
 import java.io.ByteArrayOutputStream;
+import java.net.InetAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.ZonedDateTime;
 import java.util.Date;
@@ -339,6 +340,20 @@ class TieredDSNBounceTest {
     class PerMessageFields {
         @Test
         void reportingMtaIsThisServer() throws Exception {
+            init();
+            ParsedReport report = reportFor(failedMail(BOB).build());
+
+            assertThat(report.perMessageField("Reporting-MTA")).contains("dns; " + HOST);
+        }
+
+        @Test
+        void reportingMtaIsThisServersNameEvenWhereItsAddressHasNoReverseDnsName() throws Exception {
+            mailet = new TieredDSNBounce(new FixedHostDnsService(HOST) {
+                @Override
+                public String getHostName(InetAddress addr) {
+                    return "127.0.0.1";
+                }
+            });
             init();
             ParsedReport report = reportFor(failedMail(BOB).build());
 

@@ -47,8 +47,13 @@ public class DeliveryConfiguration {
     /** Shorter than any server's idle timeout (RFC 5321 4.5.3.2.7 asks for 5 min), longer than gaps in a mail flow. */
     static final int DEFAULT_CONNECTION_IDLE_MILLIS = 5000;
     static final int MAX_CONNECTION_IDLE_MILLIS = 300_000;
-    /** How long a message waits for a server whose connections are all in use before that server counts as busy. */
-    static final Duration BUSY_WAIT = Duration.ofSeconds(1);
+    /**
+     * How long a message waits for a server whose connections are all in use before that server counts as busy: long
+     * enough for a pipelined transaction to end on a loaded server, short enough that a backlog for a slow server,
+     * cycling through the queue, keeps the delivery threads free for other routes (1 s let another route's mail wait
+     * 13 to 19 s behind 200 mails for a server answering in 300 ms).
+     */
+    static final Duration BUSY_WAIT = Duration.ofMillis(100);
     /** How long mail that only met busy servers waits in the queue before its next attempt (not counted as a retry). */
     public static final Duration BUSY_SERVER_DELAY = Duration.ofSeconds(1);
     private static final int SMTP_PORT = 25;

@@ -10,6 +10,9 @@ import java.util.stream.Stream;
 import java.util.function.Supplier;
 
 import javax.mail.MessagingException;
+import javax.mail.Multipart;
+import javax.mail.internet.MimeBodyPart;
+import javax.mail.internet.MimeMessage;
 import javax.net.ssl.SSLContext;
 
 import org.apache.james.core.MailAddress;
@@ -45,6 +48,7 @@ public class MailDelivrerToServer {
     private final DeliveryConfiguration configuration;
     private final Supplier<String> heloName;
     private final Converter7Bit converter7Bit;
+    private final String serverInfo;
     private final Optional<SSLContext> trusted;
     private final ConnectionPool pool;
     private final ServerHealth health;
@@ -58,6 +62,7 @@ public class MailDelivrerToServer {
         this.configuration = configuration;
         this.heloName = heloName;
         this.converter7Bit = new Converter7Bit(mailetContext);
+        this.serverInfo = mailetContext.getServerInfo();
         this.trusted = trusted;
         this.pool = pool;
         this.health = health;
@@ -138,7 +143,7 @@ public class MailDelivrerToServer {
             }
             if (!connection.capabilities().supports("8BITMIME")) {
                 // RFC 6152: 8-bit content may only be sent to servers that announce 8BITMIME.
-                converter7Bit.convertTo7Bit(mail.getMessage());
+                convertTo7Bit(mail.getMessage());
             }
             Optional<RecipientStatus> tooLarge = exceedsSizeLimit(mail, connection, server);
             if (tooLarge.isPresent()) {
@@ -295,6 +300,45 @@ public class MailDelivrerToServer {
             .anyMatch(reply -> reply.code() == 421);
         boolean protocolError = transaction.dataReply().filter(reply -> reply.isPositive() && reply.code() != 354).isPresent();
         return closing || protocolError ? ServerCondition.FAILED : ServerCondition.RESPONDED;
+    }
+
+    /**
+     * A single-part message by James' Converter7Bit; a multipart one here: James' converter re-encodes the parts of a
+     * multipart that James' message then does not write (it sends its stored body, 8-bit parts included, as stock
+     * does). The parts are re-encoded in one multipart, which is then set as the message's content.
+     */
+    private void convertTo7Bit(MimeMessage message) throws MessagingException, IOException {
+        if (!message.isMimeType("multipart/*")) {
+            converter7Bit.convertTo7Bit(message);
+            return;
+        }
+        Multipart multipart = (Multipart) message.getContent();
+        if (convertParts(multipart)) {
+            message.setContent(multipart);
+            message.saveChanges();
+        }
+    }
+
+    /** Whether a part was re-encoded: text as quoted-printable, anything else as base64 (as James' converter does). */
+    private boolean convertParts(Multipart multipart) throws MessagingException, IOException {
+        boolean converted = false;
+        for (int i = 0; i < multipart.getCount(); i++) {
+            MimeBodyPart part = (MimeBodyPart) multipart.getBodyPart(i);
+            if ("8bit".equalsIgnoreCase(part.getEncoding())) {
+                String encoding = part.isMimeType("text/*") ? "quoted-printable" : "base64";
+                part.setContent(part.getContent(), part.getContentType());
+                part.setHeader("Content-Transfer-Encoding", encoding);
+                part.addHeader("X-MIME-Autoconverted", "from 8bit to " + encoding + " by " + serverInfo);
+                converted = true;
+            } else if (part.isMimeType("multipart/*")) {
+                Multipart nested = (Multipart) part.getContent();
+                if (convertParts(nested)) {
+                    part.setContent(nested);
+                    converted = true;
+                }
+            }
+        }
+        return converted;
     }
 
     /**

@@ -53,8 +53,11 @@ public class RoutePlanner {
         .thenComparing(server -> InetAddresses.toAddrString(server.address().getAddress()))
         .thenComparingInt(server -> server.address().getPort());
 
-    /** How long a message waits for the plan another message is making before it waits in the queue instead. */
-    static final Duration WAIT_FOR_PLAN = Duration.ofSeconds(1);
+    /**
+     * How long a message waits for the plan another message is making before it waits in the queue instead: a few
+     * cold look-ups through a recursive resolver, not a DNS time-out.
+     */
+    static final Duration WAIT_FOR_PLAN = Duration.ofMillis(250);
 
     /** Plans kept at most, per kind of target; each plan is a few hundred bytes. */
     private static final int MAX_KEPT_PLANS = 10_000;

@@ -237,11 +237,11 @@ class DeliveryConfigurationTest {
     }
 
     @Test
-    void theConnectionPoolGetsHalfTheDeliveryThreadsPerServerAHundredMessagesPerConnectionAndFiveSecondsOfIdleTime()
+    void theConnectionPoolGetsHalfTheDeliveryThreadsPerServerAHundredMessagesPerConnectionFiveSecondsOfIdleTimeAndA100msBusyWait()
             throws Exception {
         PoolLimits limits = DeliveryConfiguration.from(config().setProperty("deliveryThreads", "10").build()).poolLimits();
 
-        assertThat(limits).isEqualTo(new PoolLimits(5, 100, Duration.ofSeconds(5), Duration.ofSeconds(1)));
+        assertThat(limits).isEqualTo(new PoolLimits(5, 100, Duration.ofSeconds(5), Duration.ofMillis(100)));
     }
 
     @Test

@@ -2,6 +2,8 @@ package io.github.tiereddelivery.delivery;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Optional;
@@ -12,6 +14,8 @@ import java.util.concurrent.atomic.AtomicReference;
 
 import org.apache.james.core.MailAddress;
 import org.apache.james.core.builder.MimeMessageBuilder;
+import org.apache.james.server.core.MimeMessageInputStreamSource;
+import org.apache.james.server.core.MimeMessageWrapper;
 import org.apache.mailet.Mail;
 import org.apache.mailet.base.test.FakeMail;
 import org.apache.mailet.base.test.FakeMailContext;
@@ -101,6 +105,18 @@ class PooledDeliveryTest {
         return delivrer.attempt(built, List.copyOf(built.getRecipients()), target, plan, downBecause);
     }
 
+    /** One attempt for bob@acme.test with a message as James stores it (its bytes, not yet parsed). */
+    private AttemptResult attemptWithStored(String message) throws Exception {
+        Mail mail = FakeMail.builder()
+            .name("mail" + mails.incrementAndGet())
+            .sender("alice@sender.test")
+            .recipient("bob@acme.test")
+            .mimeMessage(new MimeMessageWrapper(MimeMessageInputStreamSource.create("stored",
+                new ByteArrayInputStream(message.getBytes(StandardCharsets.UTF_8)))))
+            .build();
+        return delivrer.attempt(mail, List.copyOf(mail.getRecipients()), target, plan, Optional.empty());
+    }
+
     private static Verdict verdict(AttemptResult attempt, String recipient) throws Exception {
         return attempt.results().get(new MailAddress(recipient)).verdict();
     }
@@ -115,6 +131,24 @@ class PooledDeliveryTest {
         assertThat(server.messageCount()).isEqualTo(5);
         assertThat(server.connectionCount()).isEqualTo(1);
         assertThat(server.commandLines()).filteredOn(line -> line.startsWith("EHLO")).hasSize(1);
+    }
+
+    @Test
+    void theEightBitPartsOfAMultipartMessageAreSentInSevenBitsToAServerWithout8BitMime() throws Exception {
+        server.behave(Behaviour.builder().ehloCapabilities("PIPELINING", "ENHANCEDSTATUSCODES").build());
+
+        AttemptResult attempt = attemptWithStored("Subject: parts\r\nMIME-Version: 1.0\r\n"
+            + "Content-Type: multipart/mixed; boundary=\"b1\"\r\n\r\n"
+            + "--b1\r\nContent-Type: text/plain; charset=utf-8\r\nContent-Transfer-Encoding: 8bit\r\n\r\n"
+            + "Grüße aus Köln\r\n"
+            + "--b1--\r\n");
+
+        assertThat(verdict(attempt, "bob@acme.test")).isEqualTo(Verdict.DELIVERED);
+        byte[] sent = server.messages().get(0).content();
+        for (byte b : sent) {
+            assertThat(b & 0xff).as(new String(sent, StandardCharsets.UTF_8)).isLessThan(0x80);
+        }
+        assertThat(new String(sent, StandardCharsets.US_ASCII)).contains("quoted-printable", "Gr=C3=BC=C3=9Fe");
     }
 
     @Test

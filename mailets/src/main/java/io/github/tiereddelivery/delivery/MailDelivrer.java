@@ -73,13 +73,24 @@ public class MailDelivrer {
         }
         Resolution.Unresolvable unresolvable = (Resolution.Unresolvable) resolution;
         Outcome outcome = outcomeOf(unresolvable, DeliveryRetriesHelper.retrieveRetries(mail));
+        // Waiting a moment for the plan another message is making is no attempt: not logged as one.
+        boolean waiting = unresolvable.consequence() == Resolution.Consequence.WAIT;
+        String outcomeName = waiting ? "waiting" : name(outcome);
         MDCStructuredLogger.forLogger(LOGGER)
             .field("mail", mail.getName())
             .field("route", target.describe())
-            .field("outcome", name(outcome))
+            .field("outcome", outcomeName)
             .field("reply", unresolvable.status().diagnostic())
-            .log(logger -> logger.info("Mail {} for {} via {}: {} ({} {})", mail.getName(), recipients, target.describe(),
-                name(outcome), unresolvable.status().status(), unresolvable.status().diagnostic()));
+            .log(logger -> {
+                String line = "Mail {} for {} via {}: {} ({} {})";
+                Object[] arguments = {mail.getName(), recipients, target.describe(), outcomeName,
+                    unresolvable.status().status(), unresolvable.status().diagnostic()};
+                if (waiting) {
+                    logger.debug(line, arguments);
+                } else {
+                    logger.info(line, arguments);
+                }
+            });
         return recipients.stream().collect(Collectors.toMap(recipient -> recipient, any -> outcome, (a, b) -> a, LinkedHashMap::new));
     }
 
@@ -223,6 +234,8 @@ public class MailDelivrer {
         byVerdict.forEach((verdict, recipients) -> text.append(text.length() == 0 ? "" : "; ")
             .append(name(verdict)).append(' ').append(recipients));
         String outcome = text.toString();
+        // A server that was only busy was not tried: its thousands of such lines under a backlog go to DEBUG.
+        boolean onlyBusy = byVerdict.keySet().equals(Set.of(Verdict.SERVER_BUSY));
         Server server = attempt.server();
         MDCStructuredLogger.forLogger(LOGGER)
             .field("mail", mail.getName())
@@ -232,8 +245,16 @@ public class MailDelivrer {
             .field("address", InetAddresses.toUriString(server.address().getAddress()) + ":" + server.address().getPort())
             .field("outcome", outcome)
             .field("reply", status.diagnostic())
-            .log(logger -> logger.info("Mail {} via {}, tier {}, server {}: {} ({} {})", mail.getName(), plan.describe(),
-                candidate.tier().preference(), server, outcome, status.status(), status.diagnostic()));
+            .log(logger -> {
+                String line = "Mail {} via {}, tier {}, server {}: {} ({} {})";
+                Object[] arguments = {mail.getName(), plan.describe(), candidate.tier().preference(), server, outcome,
+                    status.status(), status.diagnostic()};
+                if (onlyBusy) {
+                    logger.debug(line, arguments);
+                } else {
+                    logger.info(line, arguments);
+                }
+            });
     }
 
     private static String name(Enum<?> value) {

@@ -161,11 +161,16 @@ public final class RoutesFile implements AutoCloseable {
             }
             return RoutesFileEditor.EMPTY_FILE;
         }
+        List<Stamp> before = stamps();
         String text;
         try {
             text = Files.readString(path, StandardCharsets.UTF_8);
         } catch (MalformedInputException e) {
             throw new UneditableRoutesFileException(path, List.of(path + " is not UTF-8 text"));
+        }
+        if (refusal.isEmpty() && before.equals(routing.stamps()) && before.equals(stamps())) {
+            // The version in force, parsed when it was read: not parsed again (1.5 CPU-s for 100 000 routes).
+            return text;
         }
         try {
             parse(text);

@@ -156,9 +156,7 @@ class RoutePlannerKeepsPlansTest {
     @Test
     void aMessageWhosePlanAnotherMessageIsMakingSharesItWhenItComesSoon() throws Exception {
         CountDownLatch released = new CountDownLatch(1);
-        server.slowAnswer("mail.acme.test.", Type.A, released, a("mail.acme.test.", "127.0.0.2", 600));
-        noIpv6("mail.acme.test.");
-        DeliveryTarget target = hostRoute("mail.acme.test");
+        DeliveryTarget target = routeOfAHostWhoseDnsAnswersWhen(released);
         CompletableFuture<Resolution> first = CompletableFuture.supplyAsync(() -> planner.plan(target));
         awaitQuestions(1);
 
@@ -173,9 +171,7 @@ class RoutePlannerKeepsPlansTest {
     @Test
     void aMessageWhosePlanIsSlowInTheMakingForAnotherMessageWaitsInTheQueueInstead() throws Exception {
         CountDownLatch released = new CountDownLatch(1);
-        server.slowAnswer("mail.acme.test.", Type.A, released, a("mail.acme.test.", "127.0.0.2", 600));
-        noIpv6("mail.acme.test.");
-        DeliveryTarget target = hostRoute("mail.acme.test");
+        DeliveryTarget target = routeOfAHostWhoseDnsAnswersWhen(released);
         CompletableFuture<Resolution> first = CompletableFuture.supplyAsync(() -> planner.plan(target));
         awaitQuestions(1);
 
@@ -191,6 +187,13 @@ class RoutePlannerKeepsPlansTest {
         }
         assertThat(first.get(5, TimeUnit.SECONDS)).isInstanceOf(Resolution.Planned.class);
         assertThat(server.questions()).isEqualTo(2);
+    }
+
+    /** A route naming mail.acme.test, whose A record comes once {@code released} opens (a slow DNS server). */
+    private DeliveryTarget routeOfAHostWhoseDnsAnswersWhen(CountDownLatch released) throws Exception {
+        server.slowAnswer("mail.acme.test.", Type.A, released, a("mail.acme.test.", "127.0.0.2", 600));
+        noIpv6("mail.acme.test.");
+        return hostRoute("mail.acme.test");
     }
 
     private void awaitQuestions(int count) throws InterruptedException {

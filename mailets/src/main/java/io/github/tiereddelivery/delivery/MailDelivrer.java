@@ -193,9 +193,17 @@ public class MailDelivrer {
         }
     }
 
+    /**
+     * Mail that only waits a moment for a busy server or a route's plan goes back to the queue uncounted (see
+     * {@link DeliveryReport#deferredOnlyForBusyServers()}): not a deferral for the metrics either.
+     */
     private void count(DeliveryTarget target, Map<MailAddress, Outcome> outcomes) {
         long bounced = outcomes.values().stream().filter(Outcome.Bounced.class::isInstance).count();
-        long deferred = outcomes.values().stream().filter(Outcome.Deferred.class::isInstance).count();
+        List<Outcome.Deferred> deferrals = outcomes.values().stream()
+            .filter(Outcome.Deferred.class::isInstance)
+            .map(Outcome.Deferred.class::cast)
+            .collect(Collectors.toList());
+        long deferred = deferrals.stream().allMatch(Outcome.Deferred::busyServerMet) ? 0 : deferrals.size();
         if (bounced > 0) {
             metrics.bounced(target, (int) bounced);
         }

@@ -175,6 +175,7 @@ class MailDelivrerTest {
         DeliveryReport report = delivrer(0).deliver(mail(alice));
 
         assertThat(report.deferredOnlyForBusyServers()).isTrue();
+        assertThat(metrics.countFor("tieredDelivery.deferred.route.acme.test")).isZero();
     }
 
     @Test

@@ -81,16 +81,8 @@ public class MailDelivrer {
             .field("route", target.describe())
             .field("outcome", outcomeName)
             .field("reply", unresolvable.status().diagnostic())
-            .log(logger -> {
-                String line = "Mail {} for {} via {}: {} ({} {})";
-                Object[] arguments = {mail.getName(), recipients, target.describe(), outcomeName,
-                    unresolvable.status().status(), unresolvable.status().diagnostic()};
-                if (waiting) {
-                    logger.debug(line, arguments);
-                } else {
-                    logger.info(line, arguments);
-                }
-            });
+            .log(logger -> infoUnless(waiting, logger, "Mail {} for {} via {}: {} ({} {})", mail.getName(), recipients,
+                target.describe(), outcomeName, unresolvable.status().status(), unresolvable.status().diagnostic()));
         return recipients.stream().collect(Collectors.toMap(recipient -> recipient, any -> outcome, (a, b) -> a, LinkedHashMap::new));
     }
 
@@ -253,16 +245,17 @@ public class MailDelivrer {
             .field("address", InetAddresses.toUriString(server.address().getAddress()) + ":" + server.address().getPort())
             .field("outcome", outcome)
             .field("reply", status.diagnostic())
-            .log(logger -> {
-                String line = "Mail {} via {}, tier {}, server {}: {} ({} {})";
-                Object[] arguments = {mail.getName(), plan.describe(), candidate.tier().preference(), server, outcome,
-                    status.status(), status.diagnostic()};
-                if (onlyBusy) {
-                    logger.debug(line, arguments);
-                } else {
-                    logger.info(line, arguments);
-                }
-            });
+            .log(logger -> infoUnless(onlyBusy, logger, "Mail {} via {}, tier {}, server {}: {} ({} {})", mail.getName(),
+                plan.describe(), candidate.tier().preference(), server, outcome, status.status(), status.diagnostic()));
+    }
+
+    /** At INFO, or at DEBUG when the line tells of no real attempt (a wait for a busy server or a route's plan). */
+    private static void infoUnless(boolean noAttempt, Logger logger, String line, Object... arguments) {
+        if (noAttempt) {
+            logger.debug(line, arguments);
+        } else {
+            logger.info(line, arguments);
+        }
     }
 
     private static String name(Enum<?> value) {

@@ -12,8 +12,6 @@ import org.apache.commons.configuration2.HierarchicalConfiguration;
 import org.apache.commons.configuration2.tree.ImmutableNode;
 import org.xbill.DNS.ResolverConfig;
 
-import com.google.common.net.InetAddresses;
-
 /**
  * The DNS servers of James' own resolver, read from {@code conf/dnsservice.xml} as James' DNSJavaService reads it:
  * the system's resolvers unless {@code autodiscover} is false, then the {@code <server>}s listed (port 53). The default
@@ -37,10 +35,8 @@ public final class JamesDnsServers {
         return List.copyOf(servers);
     }
 
+    /** An IP address as it is (no look-up), a name through the system's resolver, once, at start. */
     private static InetAddress address(String server) throws MessagingException {
-        if (InetAddresses.isInetAddress(server)) {
-            return InetAddresses.forString(server);
-        }
         try {
             return InetAddress.getByName(server);
         } catch (UnknownHostException e) {

@@ -46,6 +46,9 @@ public class DeliveryRoutesRoutes implements Routes {
     private static final String DOMAIN = "domain";
     private static final String RECIPIENT = "recipient";
     private static final String FORM_CONTENT_TYPE = "application/x-www-form-urlencoded";
+    private static final String JSON_CONTENT_TYPE = "application/json";
+    private static final String SEND_JSON = "send JSON, e.g. curl -X PUT -H 'Content-Type: application/json' "
+        + "-d '{\"hosts\":[{\"host\":\"mail1.acme.test\"}]}' …";
     private static final Logger LOGGER = LoggerFactory.getLogger(DeliveryRoutesRoutes.class);
 
     /** How a handler gets the route key out of the request path. */
@@ -123,19 +126,21 @@ public class DeliveryRoutesRoutes implements Routes {
     }
 
     /**
-     * The request body. A body sent as a form (curl's {@code -d} without a JSON content type) is taken apart as form
-     * fields by Jetty before any route sees it: that is said, rather than "empty".
+     * The request body, JSON. A body sent as a form (curl's {@code -d} without a JSON content type) is taken apart as
+     * form fields by Jetty before any route sees it: that is said, rather than "empty". A body of another declared
+     * type (text/plain, XML, multipart) is refused for its type; a body without Content-Type is read as JSON.
      */
     private static byte[] body(Request request) throws InvalidRequestException {
-        byte[] body = request.bodyAsBytes();
-        boolean form = Optional.ofNullable(request.contentType()).filter(type -> type.toLowerCase(Locale.ROOT)
-            .startsWith(FORM_CONTENT_TYPE)).isPresent();
-        if (body.length == 0 && form) {
+        Optional<String> type = Optional.ofNullable(request.contentType()).map(String::strip).filter(t -> !t.isEmpty());
+        String mediaType = type.map(t -> t.split(";", 2)[0].strip().toLowerCase(Locale.ROOT)).orElse(JSON_CONTENT_TYPE);
+        if (mediaType.equals(FORM_CONTENT_TYPE)) {
             throw new InvalidRequestException("body", "sent as a form (Content-Type: " + FORM_CONTENT_TYPE + ", the default "
-                + "of curl -d), which James reads as form fields; send JSON, e.g. curl -X PUT -H 'Content-Type: "
-                + "application/json' -d '{\"hosts\":[{\"host\":\"mail1.acme.test\"}]}' …");
+                + "of curl -d), which James reads as form fields; " + SEND_JSON);
         }
-        return body;
+        if (!mediaType.equals(JSON_CONTENT_TYPE) && !mediaType.endsWith("+json")) {
+            throw new InvalidRequestException("body", "sent as " + type.orElseThrow() + "; a route is JSON: " + SEND_JSON);
+        }
+        return request.bodyAsBytes();
     }
 
     private String deleteRoute(RouteKey key, Request request, Response response) {

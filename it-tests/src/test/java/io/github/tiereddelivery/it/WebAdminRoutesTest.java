@@ -7,8 +7,13 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.startsWith;
 
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
@@ -20,6 +25,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import io.github.tiereddelivery.it.support.DeliveryScenario;
 import io.github.tiereddelivery.routes.RouteKey;
@@ -258,6 +264,8 @@ class WebAdminRoutesTest {
         "/recipients/acme.test        | recipient",
         "/recipients/@acme.test       | recipient",
         "/recipients/*@acme.test      | recipient",
+        "/recipients/a@b@acme.test    | recipient",
+        "/recipients/a..b@acme.test   | recipient",
     })
     void aPathThatIsNotADomainOrAnAddressIsRefusedAndNothingIsWritten(String path, String field) throws Exception {
         String before = scenario.routesFileContent();
@@ -283,6 +291,37 @@ class WebAdminRoutesTest {
             .body("details", containsString("auth=\"nobody\""));
 
         assertThat(scenario.routesFileContent()).isEqualTo(before);
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"text/plain", "application/xml", "multipart/form-data; boundary=x"})
+    void aBodyOfAnotherDeclaredTypeIsRefusedForItsTypeAndNothingIsWritten(String type) throws Exception {
+        String before = scenario.routesFileContent();
+
+        HttpResponse<String> response = rawPut("/delivery-routes/domains/typed.test", Optional.of(type));
+
+        assertThat(response.statusCode()).isEqualTo(400);
+        assertThat(response.body()).contains("\"message\":\"body: sent as " + type + "; a route is JSON",
+            "Content-Type: application/json");
+        assertThat(scenario.routesFileContent()).isEqualTo(before);
+    }
+
+    @Test
+    void aBodyWithoutContentTypeIsReadAsJson() throws Exception {
+        HttpResponse<String> response = rawPut("/delivery-routes/domains/untyped.test", Optional.empty());
+
+        assertThat(response.statusCode()).isEqualTo(204);
+        webAdmin().get("/delivery-routes/domains/untyped.test").then().statusCode(200);
+    }
+
+    /** A PUT of a valid route as the client sends it: with the given Content-Type or with none (REST-assured always sets one). */
+    private static HttpResponse<String> rawPut(String path, Optional<String> contentType) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(
+                URI.create("http://127.0.0.1:" + scenario.james().webAdminPort() + path))
+            .timeout(Duration.ofSeconds(10))
+            .PUT(HttpRequest.BodyPublishers.ofString("{\"hosts\":[{\"host\":\"192.0.2.1\"}]}"));
+        contentType.ifPresent(type -> request.header("Content-Type", type));
+        return HttpClient.newHttpClient().send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 
     @Test

@@ -74,6 +74,11 @@ public sealed interface RouteKey {
                 throw new IllegalArgumentException("\"" + address + "\" contains a space or control character; "
                     + "write it like it@acme.test");
             }
+            String problem = localPartProblem(localPart);
+            if (problem != null) {
+                throw new IllegalArgumentException("\"" + address + "\" is not an e-mail address: " + problem
+                    + " (RFC 5321 section 4.1.2); write it like it@acme.test, or quote an unusual local part: \"a,b\"@acme.test");
+            }
             address = localPart.toLowerCase(Locale.ROOT) + "@" + HostNames.toALabel(domain);
         }
 
@@ -85,6 +90,55 @@ public sealed interface RouteKey {
         @Override
         public String kind() {
             return "recipient";
+        }
+
+        /**
+         * Why the local part is neither a Dot-string (atoms of atext joined by single dots) nor a Quoted-string, or
+         * null when it is one of them. ASCII only: James 3.8.1 takes no SMTPUTF8 address, so such a route would never match.
+         */
+        private static String localPartProblem(String localPart) {
+            if (localPart.startsWith("\"")) {
+                return quotedStringProblem(localPart);
+            }
+            if (localPart.startsWith(".") || localPart.endsWith(".") || localPart.contains("..")) {
+                return "its local part \"" + localPart + "\" starts or ends with a dot or has two dots in a row";
+            }
+            for (int i = 0; i < localPart.length(); i++) {
+                char c = localPart.charAt(i);
+                if (c > 126) {
+                    return "its local part \"" + localPart + "\" has '" + c + "', which James 3.8.1 cannot take (ASCII only)";
+                }
+                if (c != '.' && !isAtext(c)) {
+                    return "its local part \"" + localPart + "\" has '" + c + "' at position " + (i + 1)
+                        + ", which an unquoted local part cannot hold";
+                }
+            }
+            return null;
+        }
+
+        private static String quotedStringProblem(String localPart) {
+            boolean escaped = false;
+            for (int i = 1; i < localPart.length(); i++) {
+                char c = localPart.charAt(i);
+                if (c > 126) {
+                    return "its local part " + localPart + " has '" + c + "', which James 3.8.1 cannot take (ASCII only)";
+                }
+                if (escaped) {
+                    escaped = false;
+                } else if (c == '\\') {
+                    escaped = true;
+                } else if (c == '"') {
+                    return i == localPart.length() - 1 ? null
+                        : "its local part " + localPart + " goes on after its closing quote";
+                }
+            }
+            return "its local part " + localPart + " has no closing quote";
+        }
+
+        /** RFC 5322 atext. */
+        private static boolean isAtext(char c) {
+            return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
+                || "!#$%&'*+-/=?^_`{|}~".indexOf(c) >= 0;
         }
     }
 

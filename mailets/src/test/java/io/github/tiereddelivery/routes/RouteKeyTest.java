@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 class RouteKeyTest {
 
@@ -57,6 +59,45 @@ class RouteKeyTest {
     @Test
     void recipientWithoutLocalPartIsRefused() {
         assertThatThrownBy(() -> RouteKey.ofRecipient("@acme.test")).hasMessageContaining("has nothing before the @");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"a@b@acme.test", "a,b@acme.test", "a(b)@acme.test", "a<b>@acme.test", "a[b]@acme.test",
+        "a:b@acme.test", "a;b@acme.test", "a\\b@acme.test"})
+    void recipientWhoseLocalPartHoldsACharacterOnlyAQuotedLocalPartMayHoldIsRefused(String address) {
+        assertThatThrownBy(() -> RouteKey.ofRecipient(address))
+            .hasMessageStartingWith("\"" + address + "\" is not an e-mail address: its local part")
+            .hasMessageContaining("which an unquoted local part cannot hold")
+            .hasMessageContaining("write it like it@acme.test, or quote an unusual local part");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {".a@acme.test", "a.@acme.test", "a..b@acme.test"})
+    void recipientWhoseLocalPartHasAnEmptyPartBetweenDotsIsRefused(String address) {
+        assertThatThrownBy(() -> RouteKey.ofRecipient(address))
+            .hasMessageContaining("starts or ends with a dot or has two dots in a row");
+    }
+
+    @Test
+    void recipientWithAnUnterminatedQuoteIsRefused() {
+        assertThatThrownBy(() -> RouteKey.ofRecipient("\"ab@acme.test")).hasMessageContaining("has no closing quote");
+    }
+
+    @Test
+    void recipientWithTextAfterTheClosingQuoteIsRefused() {
+        assertThatThrownBy(() -> RouteKey.ofRecipient("\"a\"b@acme.test")).hasMessageContaining("goes on after its closing quote");
+    }
+
+    @Test
+    void recipientWithANonAsciiLocalPartIsRefusedAsJamesTakesNone() {
+        assertThatThrownBy(() -> RouteKey.ofRecipient("jürgen@acme.test")).hasMessageContaining("James 3.8.1 cannot take (ASCII only)");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"it+tag@acme.test", "first.last@acme.test", "o'brien@acme.test", "a!#$%&*/=?^_`{|}~-@acme.test",
+        "\"a,b\"@acme.test", "\"a\\\"b\"@acme.test"})
+    void recipientWithAnyLocalPartRfc5321AllowsIsTaken(String address) {
+        assertThat(RouteKey.ofRecipient(address).asString()).isEqualTo(address);
     }
 
     @Test

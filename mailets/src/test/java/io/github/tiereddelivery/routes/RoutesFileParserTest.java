@@ -315,6 +315,14 @@ class RoutesFileParserTest {
     }
 
     @Test
+    void recipientWithTwoAtsIsRejected() {
+        assertThat(problemsOf(route("<route recipient=\"a@b@acme.test\"><host>m.acme.test</host></route>")))
+            .containsExactly("delivery-routes.xml line 2: <route recipient=\"a@b@acme.test\">: \"a@b@acme.test\" is not "
+                + "an e-mail address: its local part \"a@b\" has '@' at position 2, which an unquoted local part cannot hold "
+                + "(RFC 5321 section 4.1.2); write it like it@acme.test, or quote an unusual local part: \"a,b\"@acme.test");
+    }
+
+    @Test
     void recipientWithAWildcardIsRejected() {
         assertThat(problemsOf(route("<route recipient=\"*@acme.test\"><host>m.acme.test</host></route>")))
             .singleElement().asString()

@@ -3,13 +3,19 @@ package io.github.tiereddelivery.it;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.time.Duration;
+import java.util.List;
+
+import org.awaitility.Awaitility;
 
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import io.github.tiereddelivery.it.support.DeliveryScenario;
+import io.github.tiereddelivery.it.support.TieredDeliveryProbe;
+import io.github.tiereddelivery.delivery.ServerHealth;
 import io.github.tiereddelivery.testing.Behaviour;
+import io.github.tiereddelivery.testing.ReceivingSmtpServer;
 import io.github.tiereddelivery.testing.TestCertificates;
 
 /**
@@ -33,6 +39,9 @@ class TlsTest {
             + "<host preference=\"10\">mx.untrusted.test</host><host preference=\"20\">mx.trusted.test</host></route>")
         .route("<route domain=\"stripped.test\" tls=\"required\">"
             + "<host preference=\"10\">mx.plain.test</host><host preference=\"20\">mx.trusted.test</host></route>")
+        // The trusted server by its address: its certificate names mx.trusted.test, not 127.0.0.3.
+        .route("<route domain=\"certname.test\" tls=\"required\"><host>[127.0.0.3]</host></route>")
+        .route("<route domain=\"sharing.test\"><host>mx.trusted.test</host></route>")
         // A plain absolute path, as most write it (ImplicitTlsTest writes James' file:// form).
         .mailetParameter("trustStore", TRUSTED.trustStore().toAbsolutePath().toString())
         .mailetParameter("trustStorePassword", TestCertificates.PASSWORD)
@@ -82,6 +91,25 @@ class TlsTest {
         scenario.awaitDelivered(1, Duration.ofSeconds(60), ALL);
         assertThat(scenario.server("untrusted").commandLines()).noneMatch(line -> line.startsWith("MAIL"));
         assertThat(scenario.receivedMessageIds("trusted")).containsExactly(sent);
+    }
+
+    @Test
+    void aCertificateThatDoesNotNameOneRoutesHostDoesNotPutTheServerDownForTheOtherRoutes() throws Exception {
+        ReceivingSmtpServer trusted = scenario.server("trusted");
+        scenario.send("user@certname.test");
+        Awaitility.await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(50))
+            .until(() -> health().status(trusted.socketAddress()).isPresent());
+
+        assertThat(health().status(trusted.socketAddress())).hasValueSatisfying(status ->
+            assertThat(status.down()).as("it greeted and answered; only that route's TLS requirement was not met").isFalse());
+        List<String> sent = scenario.send(10, "user@sharing.test");
+        scenario.awaitDelivered(10, Duration.ofSeconds(60), ALL);
+        assertThat(scenario.receivedMessageIds("trusted")).containsExactlyInAnyOrderElementsOf(sent);
+        assertThat(trusted.commandLines()).as("nothing of certname.test's mail in clear").noneMatch(line -> line.contains("certname.test"));
+    }
+
+    private static ServerHealth health() {
+        return scenario.james().probe(TieredDeliveryProbe.class).serverHealth();
     }
 
     @Test

@@ -14,9 +14,12 @@ import org.apache.james.core.MailAddress;
 public record AttemptResult(Server server, Map<MailAddress, RecipientResult> results, ServerCondition condition) {
 
     public enum ServerCondition {
-        /** The server held a session with us, whatever it answered to the mail. */
+        /**
+         * The server held a session with us, whatever it answered to the mail, and also when it did not meet the
+         * session's own requirements (TLS a route requires, a certificate naming the route's host, AUTH credentials).
+         */
         RESPONDED,
-        /** The connection or the session failed: refused, silent, timed out, lost, 421, no TLS, AUTH refused. */
+        /** The connection or the session failed: refused, silent, timed out, lost, 421, a broken TLS handshake. */
         FAILED,
         /** The server was not really tried: the failure was ours (reading the message) or the route loops back. */
         NOT_ASSESSED

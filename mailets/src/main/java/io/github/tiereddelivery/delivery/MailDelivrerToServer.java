@@ -114,7 +114,10 @@ public class MailDelivrerToServer {
             if (e.messageContentFailed()) {
                 return localFailure(mail, recipients, server, e);
             }
-            return new AttemptResult(server, AttemptClassifier.classify(e, recipients, server), ServerCondition.FAILED);
+            // A route's own TLS or AUTH requirement not met is no failure of the server: other routes' sessions with it
+            // go on, and it is not put down for them (Postfix keeps such failures with the destination too).
+            ServerCondition condition = e.requirementUnmet() ? ServerCondition.RESPONDED : ServerCondition.FAILED;
+            return new AttemptResult(server, AttemptClassifier.classify(e, recipients, server), condition);
         } catch (MessagingException | IOException | RuntimeException e) {
             session.discard();
             return localFailure(mail, recipients, server, e);

@@ -328,8 +328,11 @@ final class SmtpChannel {
                                          Duration timeout) {
         abort();
         String message = peer + ": " + describeFailure(stage, operation, e, expired, timeout);
-        return expired || e instanceof SocketTimeoutException
-            ? SmtpSessionException.timedOut(stage, message, e)
+        if (expired || e instanceof SocketTimeoutException) {
+            return SmtpSessionException.timedOut(stage, message, e);
+        }
+        return operation == Operation.HANDSHAKE && TlsLayer.isCertificateRefused(e)
+            ? SmtpSessionException.requirementUnmet(stage, message, null, e)
             : new SmtpSessionException(stage, message, e);
     }
 

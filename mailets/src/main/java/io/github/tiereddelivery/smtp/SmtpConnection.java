@@ -126,8 +126,8 @@ public final class SmtpConnection implements Closeable {
         }
         if (!capabilities.supports("STARTTLS")) {
             if (settings.startTls() == StartTlsPolicy.REQUIRED) {
-                throw new SmtpSessionException(Stage.STARTTLS, channel.peer()
-                    + ": TLS is required but the server does not offer STARTTLS");
+                throw SmtpSessionException.requirementUnmet(Stage.STARTTLS, channel.peer()
+                    + ": TLS is required but the server does not offer STARTTLS", null, null);
             }
             return;
         }
@@ -158,8 +158,8 @@ public final class SmtpConnection implements Closeable {
         } else if (mechanisms.contains("LOGIN")) {
             authLogin(credentials.get());
         } else {
-            throw new SmtpSessionException(Stage.AUTH, channel.peer() + ": the server offers AUTH " + mechanisms
-                + " but this client supports only PLAIN and LOGIN");
+            throw SmtpSessionException.requirementUnmet(Stage.AUTH, channel.peer() + ": the server offers AUTH "
+                + mechanisms + " but this client supports only PLAIN and LOGIN", null, null);
         }
     }
 
@@ -438,8 +438,15 @@ public final class SmtpConnection implements Closeable {
         return reply;
     }
 
+    /**
+     * A negative reply that ends the session. To STARTTLS or AUTH it refuses what this session requires (TLS, these
+     * credentials), not the session itself, unless it is a 421 (RFC 5321 4.2.2: the server is closing the channel).
+     */
     private SmtpSessionException rejected(Stage stage, String what, SmtpReply reply) {
-        return new SmtpSessionException(stage, channel.peer() + ": " + what, reply);
+        String message = channel.peer() + ": " + what;
+        return (stage == Stage.STARTTLS || stage == Stage.AUTH) && reply.code() != SERVICE_CLOSING
+            ? SmtpSessionException.requirementUnmet(stage, message, reply, null)
+            : new SmtpSessionException(stage, message, reply);
     }
 
     private static String withParameters(String command, List<String> parameters) {

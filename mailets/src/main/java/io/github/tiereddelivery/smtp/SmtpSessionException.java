@@ -14,40 +14,58 @@ public class SmtpSessionException extends IOException {
 
     private static final long serialVersionUID = 1L;
 
+    /** What kind of failure this is, beyond its stage. */
+    private enum Kind {
+        /** The server failed the session: an I/O error, a protocol violation or a negative reply. */
+        SERVER,
+        /** A deadline passed (connect, reply, write or handshake). */
+        TIMED_OUT,
+        /** Reading our own message failed. */
+        MESSAGE_CONTENT,
+        /** The server held the session, but did not meet what this session required of it. */
+        REQUIREMENT_UNMET
+    }
+
     private final Stage stage;
     private final transient SmtpReply reply;
-    private final boolean messageContentFailed;
-    private final boolean timedOut;
+    private final Kind kind;
 
     public SmtpSessionException(Stage stage, String message) {
-        this(stage, message, null, null, false, false);
+        this(stage, message, null, null, Kind.SERVER);
     }
 
     public SmtpSessionException(Stage stage, String message, SmtpReply reply) {
-        this(stage, message, reply, null, false, false);
+        this(stage, message, reply, null, Kind.SERVER);
     }
 
     public SmtpSessionException(Stage stage, String message, Throwable cause) {
-        this(stage, message, null, cause, false, false);
+        this(stage, message, null, cause, Kind.SERVER);
     }
 
-    private SmtpSessionException(Stage stage, String message, SmtpReply reply, Throwable cause,
-                                 boolean messageContentFailed, boolean timedOut) {
+    private SmtpSessionException(Stage stage, String message, SmtpReply reply, Throwable cause, Kind kind) {
         super(message, cause);
         this.stage = requireNonNull(stage, "stage");
         this.reply = reply;
-        this.messageContentFailed = messageContentFailed;
-        this.timedOut = timedOut;
+        this.kind = kind;
     }
 
     /** The message could not be read from its {@link MessageContent}: a local failure, not the server's. */
     static SmtpSessionException messageContentFailed(String message, IOException cause) {
-        return new SmtpSessionException(Stage.END_OF_DATA, message, null, cause, true, false);
+        return new SmtpSessionException(Stage.END_OF_DATA, message, null, cause, Kind.MESSAGE_CONTENT);
     }
 
     /** The server did not answer, read or connect within the deadline. */
     static SmtpSessionException timedOut(Stage stage, String message, IOException cause) {
-        return new SmtpSessionException(stage, message, null, cause, false, true);
+        return new SmtpSessionException(stage, message, null, cause, Kind.TIMED_OUT);
+    }
+
+    /**
+     * The server greeted and answered, but not as this session required: TLS the route requires not offered or
+     * refused, a certificate that is not trusted or does not name the host the route uses, AUTH credentials refused.
+     * Another route's session with the same server may well succeed.
+     */
+    static SmtpSessionException requirementUnmet(Stage stage, String message, SmtpReply reply, Throwable cause) {
+        return new SmtpSessionException(stage, message, reply, cause, Kind.REQUIREMENT_UNMET);
     }
 
     /** Where the session failed. */
@@ -65,7 +83,7 @@ public class SmtpSessionException extends IOException {
      * not to blame. The connection was closed without ending the data, so the server discards the partial message.
      */
     public boolean messageContentFailed() {
-        return messageContentFailed;
+        return kind == Kind.MESSAGE_CONTENT;
     }
 
     /**
@@ -73,6 +91,14 @@ public class SmtpSessionException extends IOException {
      * hung, unlike a connection it closed or reset, which fails at once.
      */
     public boolean timedOut() {
-        return timedOut;
+        return kind == Kind.TIMED_OUT;
+    }
+
+    /**
+     * True when the server is up and answering, and only this session's own requirements (its TLS policy, the name its
+     * certificate must bear, its AUTH credentials) were not met: nothing to hold against the server in other sessions.
+     */
+    public boolean requirementUnmet() {
+        return kind == Kind.REQUIREMENT_UNMET;
     }
 }

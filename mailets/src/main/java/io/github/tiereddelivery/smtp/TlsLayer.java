@@ -53,6 +53,20 @@ final class TlsLayer {
      * ("PKIX path building failed: sun.security.provider.certpath.SunCertPathBuilderException: …"), as Postfix says
      * "Server certificate not trusted".
      */
+    /**
+     * The handshake failed because this client refused the server's certificate (expired, not yet valid, not trusted,
+     * not naming the host): the server is up, another name or trust setting may well accept it.
+     */
+    static boolean isCertificateRefused(IOException failure) {
+        for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
+            if (cause instanceof CertificateException || cause instanceof CertPathBuilderException
+                    || cause instanceof CertPathValidatorException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     static String describeFailure(IOException failure, String serverName) {
         for (Throwable cause = failure; cause != null; cause = cause.getCause()) {
             if (cause instanceof CertificateExpiredException) {

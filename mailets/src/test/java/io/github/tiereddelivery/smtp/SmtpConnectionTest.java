@@ -540,6 +540,15 @@ class SmtpConnectionTest {
     }
 
     @Test
+    void rejectedCredentialsAreThisSessionsRequirementUnmetNotAFailureOfTheServer() {
+        server.behave(Behaviour.builder().requireAuth("relay", "s3cret").build());
+
+        SmtpSessionException failure = openFails(settings().credentials(new Credentials("relay", "wrong")));
+
+        assertThat(failure.requirementUnmet()).isTrue();
+    }
+
+    @Test
     void credentialsAreNotUsedWhenTheServerDoesNotAdvertiseAuth() throws IOException {
         try (SmtpConnection connection = open(settings().credentials(new Credentials("relay", "s3cret")))) {
             connection.send(Envelope.of("alice@sender.test", "bob@acme.test"), message(MESSAGE));

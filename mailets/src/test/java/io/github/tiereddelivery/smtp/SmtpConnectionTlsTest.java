@@ -118,6 +118,7 @@ class SmtpConnectionTlsTest {
             () -> send(settings(StartTlsPolicy.REQUIRED).verifyCertificates(false), SERVER_NAME), SmtpSessionException.class);
 
         assertThat(failure.stage()).isEqualTo(Stage.STARTTLS);
+        assertThat(failure.requirementUnmet()).as("a broken handshake is the server's failure").isFalse();
         assertThat(server.connectionCount()).isEqualTo(1);
         assertThat(server.commandLines()).noneMatch(line -> line.startsWith("MAIL"));
     }
@@ -131,6 +132,68 @@ class SmtpConnectionTlsTest {
         assertThat(failure.getMessage()).contains("TLS handshake failed: the server's certificate is not trusted")
             .doesNotContain("sun.security", "Exception");
         assertThat(server.commandLines()).noneMatch(line -> line.startsWith("MAIL"));
+    }
+
+    @Test
+    void anUntrustedCertificateIsThisSessionsRequirementUnmetNotAFailureOfTheServer() {
+        SmtpSessionException failure = catchThrowableOfType(
+            () -> send(settings(StartTlsPolicy.REQUIRED).verifyCertificates(true), SERVER_NAME), SmtpSessionException.class);
+
+        assertThat(failure.requirementUnmet()).isTrue();
+        assertThat(failure.timedOut()).isFalse();
+    }
+
+    @Test
+    void aCertificateForAnotherHostNameIsThisSessionsRequirementUnmetNotAFailureOfTheServer() {
+        SmtpSessionException failure = catchThrowableOfType(
+            () -> send(settings(StartTlsPolicy.REQUIRED).verifyCertificates(true).sslContext(trusting()), "other.tls.test"),
+            SmtpSessionException.class);
+
+        assertThat(failure.requirementUnmet()).isTrue();
+    }
+
+    @Test
+    void startTlsNotOfferedToARouteRequiringItIsThisSessionsRequirementUnmet() {
+        server.behave(Behaviour.normal());
+
+        SmtpSessionException failure = catchThrowableOfType(
+            () -> send(settings(StartTlsPolicy.REQUIRED).verifyCertificates(true), SERVER_NAME), SmtpSessionException.class);
+
+        assertThat(failure.requirementUnmet()).isTrue();
+    }
+
+    @Test
+    void startTlsRefusedToARouteRequiringItIsThisSessionsRequirementUnmet() {
+        server.behave(Behaviour.builder().refuseStartTls("454 4.7.0 TLS not available").build());
+
+        SmtpSessionException failure = catchThrowableOfType(
+            () -> send(settings(StartTlsPolicy.REQUIRED).verifyCertificates(true), SERVER_NAME), SmtpSessionException.class);
+
+        assertThat(failure.stage()).isEqualTo(Stage.STARTTLS);
+        assertThat(failure.reply()).isPresent();
+        assertThat(failure.requirementUnmet()).isTrue();
+    }
+
+    @Test
+    void startTlsAnsweredWith421IsAFailureOfTheServer() {
+        server.behave(Behaviour.builder().refuseStartTls("421 4.3.2 shutting down").build());
+
+        SmtpSessionException failure = catchThrowableOfType(
+            () -> send(settings(StartTlsPolicy.REQUIRED).verifyCertificates(true), SERVER_NAME), SmtpSessionException.class);
+
+        assertThat(failure.reply()).hasValueSatisfying(reply -> assertThat(reply.code()).isEqualTo(421));
+        assertThat(failure.requirementUnmet()).as("RFC 5321 4.2.2: the server is closing").isFalse();
+    }
+
+    @Test
+    void aConnectionDroppedAtStartTlsIsAFailureOfTheServer() throws Exception {
+        server.behave(Behaviour.builder().startTls(certificates.serverContext()).dropAt(Stage.STARTTLS).build());
+
+        SmtpSessionException failure = catchThrowableOfType(
+            () -> send(settings(StartTlsPolicy.REQUIRED).verifyCertificates(true), SERVER_NAME), SmtpSessionException.class);
+
+        assertThat(failure.stage()).isEqualTo(Stage.STARTTLS);
+        assertThat(failure.requirementUnmet()).isFalse();
     }
 
     @Test
@@ -202,6 +265,8 @@ class SmtpConnectionTlsTest {
             SmtpSessionException.class);
 
         assertThat(failure).isNotNull();
+        assertThat(failure.stage()).isEqualTo(Stage.CONNECT);
+        assertThat(failure.requirementUnmet()).isTrue();
         assertThat(server.commandLines()).isEmpty();
     }
 }

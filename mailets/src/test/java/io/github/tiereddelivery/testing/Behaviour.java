@@ -37,6 +37,7 @@ public final class Behaviour {
     private final Optional<SSLContext> tls;
     private final Optional<SSLContext> implicitTls;
     private final boolean breaksTlsHandshake;
+    private final Optional<String> startTlsRefusal;
     private final int maxRecipientsPerTransaction;
 
     private Behaviour(Builder builder) {
@@ -55,6 +56,7 @@ public final class Behaviour {
         this.tls = Optional.ofNullable(builder.tls);
         this.implicitTls = Optional.ofNullable(builder.implicitTls);
         this.breaksTlsHandshake = builder.breaksTlsHandshake;
+        this.startTlsRefusal = Optional.ofNullable(builder.startTlsRefusal);
         this.maxRecipientsPerTransaction = builder.maxRecipientsPerTransaction;
     }
 
@@ -137,6 +139,10 @@ public final class Behaviour {
         return breaksTlsHandshake;
     }
 
+    Optional<String> startTlsRefusal() {
+        return startTlsRefusal;
+    }
+
     int maxRecipientsPerTransaction() {
         return maxRecipientsPerTransaction;
     }
@@ -173,6 +179,7 @@ public final class Behaviour {
         private String authUsername;
         private String authPassword;
         private SSLContext tls;
+        private String startTlsRefusal;
         private SSLContext implicitTls;
         private boolean breaksTlsHandshake;
         private int maxRecipientsPerTransaction = Integer.MAX_VALUE;
@@ -279,6 +286,12 @@ public final class Behaviour {
         /** Offer STARTTLS, answer it with 220, then send bytes that are no TLS record and close the connection. */
         public Builder breakTlsHandshake() {
             this.breaksTlsHandshake = true;
+            return this;
+        }
+
+        /** Offer STARTTLS and answer it with this negative reply (a 421 closes the connection). */
+        public Builder refuseStartTls(String reply) {
+            this.startTlsRefusal = checkedReply(reply, "STARTTLS refusal");
             return this;
         }
 

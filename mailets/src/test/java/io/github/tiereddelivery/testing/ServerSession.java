@@ -179,7 +179,8 @@ final class ServerSession implements Runnable {
         List<String> lines = new ArrayList<>();
         lines.add(server.address().getHostAddress());
         lines.addAll(behaviour.ehloCapabilities());
-        if ((behaviour.tls().isPresent() || behaviour.breaksTlsHandshake()) && !tlsActive) {
+        if ((behaviour.tls().isPresent() || behaviour.breaksTlsHandshake() || behaviour.startTlsRefusal().isPresent())
+                && !tlsActive) {
             lines.add("STARTTLS");
         }
         boolean authAnnounced = behaviour.ehloCapabilities().stream()
@@ -200,6 +201,11 @@ final class ServerSession implements Runnable {
             out.write("this is no TLS record\r\n".getBytes(StandardCharsets.US_ASCII));
             flush();
             return false;
+        }
+        if (behaviour.startTlsRefusal().isPresent()) {
+            reply(behaviour.startTlsRefusal().get(), behaviour);
+            flush();
+            return !behaviour.startTlsRefusal().get().startsWith("421");
         }
         if (behaviour.tls().isEmpty() || tlsActive) {
             reply("454 4.7.0 TLS not available", behaviour);

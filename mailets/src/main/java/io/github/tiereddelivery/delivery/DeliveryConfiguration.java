@@ -17,7 +17,6 @@ import javax.mail.MessagingException;
 import org.apache.james.queue.api.MailQueueName;
 import org.apache.james.transport.mailets.remote.delivery.Delay;
 import org.apache.james.transport.mailets.remote.delivery.DelaysAndMaxRetry;
-import org.apache.james.transport.mailets.remote.delivery.Delay;
 import org.apache.mailet.MailetConfig;
 import org.apache.mailet.ProcessingState;
 import org.slf4j.Logger;
@@ -29,6 +28,7 @@ import com.google.common.collect.ImmutableSet;
 import com.google.common.net.HostAndPort;
 import com.google.common.net.InetAddresses;
 
+import io.github.tiereddelivery.delivery.ParameterReader.NamedValue;
 import io.github.tiereddelivery.pool.PoolLimits;
 import reactor.core.scheduler.Schedulers;
 
@@ -109,7 +109,7 @@ public class DeliveryConfiguration {
     }
 
     private DeliveryConfiguration(ParameterReader parameters, MailetConfig config) throws MessagingException {
-        Map<String, String> mailProperties = mailProperties(config);
+        Map<String, NamedValue> mailProperties = mailProperties(config);
         outgoingQueue = MailQueueName.of(parameters.string("outgoing", "outgoingQueue").orElse("outgoing"));
         int intendedMaxRetries = parameters.integer("maxRetries", 5, 0, Integer.MAX_VALUE, "retries before a bounce");
         DelaysAndMaxRetry delays = delays(parameters, intendedMaxRetries);
@@ -120,17 +120,17 @@ public class DeliveryConfiguration {
         parameters.bool("sendpartial", false);
         bounceProcessor = parameters.string("bounceProcessor").map(ProcessingState::new);
         onSuccess = parameters.string("onSuccess").map(ProcessingState::new);
-        Optional<String> timeout = Optional.ofNullable(mailProperties.get("timeout"))
-            .or(() -> parameters.string("timeout"));
-        smtpTimeout = millis(parameters, "timeout", timeout, 180_000);
-        Optional<String> connectTimeout = parameters.string("connectiontimeout", "connectionTimeout");
-        connectionTimeout = millis(parameters, "connectiontimeout",
-            Optional.ofNullable(mailProperties.get("connectiontimeout")).or(() -> connectTimeout), 60_000);
+        smtpTimeout = millis(parameters, Optional.ofNullable(mailProperties.get("timeout"))
+            .or(() -> parameters.named("timeout")), 180_000);
+        Optional<NamedValue> connectTimeout = parameters.named("connectiontimeout", "connectionTimeout");
+        connectionTimeout = millis(parameters, Optional.ofNullable(mailProperties.get("connectiontimeout"))
+            .or(() -> connectTimeout), 60_000);
         startTls = parameters.bool("startTLS", false);
         sslEnable = parameters.bool("sslEnable", false);
         verifyServerIdentity = parameters.bool("verifyServerIdentity", true);
-        heloName = Optional.ofNullable(mailProperties.get("localhost")).or(() -> parameters.string("heloName"));
-        sslTrusted = Optional.ofNullable(mailProperties.get("trust"))
+        heloName = Optional.ofNullable(mailProperties.get("localhost")).map(NamedValue::value)
+            .or(() -> parameters.string("heloName"));
+        sslTrusted = Optional.ofNullable(mailProperties.get("trust")).map(NamedValue::value)
             .map(value -> ImmutableSet.copyOf(Splitter.onPattern("\\s+").omitEmptyStrings().split(value.toLowerCase(Locale.ROOT))))
             .orElse(ImmutableSet.of());
         gateway = parameters.string("gateway")
@@ -178,12 +178,13 @@ public class DeliveryConfiguration {
         return DelaysAndMaxRetry.from(intendedMaxRetries, delayTime.orElse(null));
     }
 
-    private static Duration millis(ParameterReader parameters, String name, Optional<String> value, int defaultValue)
+    /** Milliseconds; a value that does not parse is reported under the name it was given as. */
+    private static Duration millis(ParameterReader parameters, Optional<NamedValue> value, int defaultValue)
             throws InvalidParameterException {
         if (value.isEmpty()) {
             return Duration.ofMillis(defaultValue);
         }
-        return Duration.ofMillis(parameters.integer(name, value.get(), 1, Integer.MAX_VALUE, "milliseconds"));
+        return Duration.ofMillis(parameters.integer(value.get().name(), value.get().value(), 1, Integer.MAX_VALUE, "milliseconds"));
     }
 
     private static List<InetSocketAddress> dnsServers(ParameterReader parameters) throws InvalidParameterException {
@@ -219,14 +220,15 @@ public class DeliveryConfiguration {
     }
 
     /** {@code mail.smtp.X} and {@code mail.smtps.X} by X, for the JavaMail properties we honour. */
-    private static Map<String, String> mailProperties(MailetConfig config) {
-        Map<String, String> honoured = new TreeMap<>();
+    /** The honoured {@code mail.*} parameters by their last name part ({@code timeout}, {@code trust}, …). */
+    private static Map<String, NamedValue> mailProperties(MailetConfig config) {
+        Map<String, NamedValue> honoured = new TreeMap<>();
         for (String name : ImmutableList.copyOf(config.getInitParameterNames())) {
             if (!name.startsWith("mail.")) {
                 continue;
             }
             if (HONOURED_MAIL_PROPERTIES.contains(name)) {
-                honoured.put(name.substring(name.lastIndexOf('.') + 1), config.getInitParameter(name).trim());
+                honoured.put(name.substring(name.lastIndexOf('.') + 1), new NamedValue(name, config.getInitParameter(name).trim()));
             } else {
                 LOGGER.warn("TieredRemoteDelivery ignores the JavaMail property <{}>: it has its own SMTP client, which "
                     + "honours only {} (see README, 'Mailet parameters')", name, HONOURED_MAIL_PROPERTIES);

@@ -26,13 +26,23 @@ class ParameterReader {
 
     /** A parameter with two accepted spellings (stock code and stock documentation disagree); both must agree. */
     Optional<String> string(String name, String alias) throws InvalidParameterException {
+        return named(name, alias).map(NamedValue::value);
+    }
+
+    /** The parameter with the name it was given as. */
+    Optional<NamedValue> named(String name) {
+        return string(name).map(value -> new NamedValue(name, value));
+    }
+
+    /** {@link #string(String, String)} with the spelling the configuration used, for messages about its value. */
+    Optional<NamedValue> named(String name, String alias) throws InvalidParameterException {
         Optional<String> value = string(name);
         Optional<String> aliased = string(alias);
         if (value.isPresent() && aliased.isPresent() && !value.equals(aliased)) {
             throw invalid(name, value.get(), "it is also given as <" + alias + ">" + aliased.get() + "</" + alias
                 + "> with another value; keep one of the two");
         }
-        return value.or(() -> aliased);
+        return named(name).or(() -> aliased.map(text -> new NamedValue(alias, text)));
     }
 
     boolean bool(String name, boolean defaultValue) throws InvalidParameterException {
@@ -86,6 +96,10 @@ class ParameterReader {
             throw invalid(name, value.get(), "it is neither an IP address nor a name with an address; write a local "
                 + "IP address such as 192.0.2.1 or 2001:db8::1");
         }
+    }
+
+    /** A parameter's value with the name it was given under ({@code connectionTimeout}, {@code mail.smtp.timeout}, …). */
+    record NamedValue(String name, String value) {
     }
 
     static InvalidParameterException invalid(String name, String value, String fix) {

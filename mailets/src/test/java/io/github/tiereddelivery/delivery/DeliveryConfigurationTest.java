@@ -11,6 +11,8 @@ import org.apache.james.queue.api.MailQueueName;
 import org.apache.mailet.ProcessingState;
 import org.apache.mailet.base.test.FakeMailetConfig;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 
 import io.github.tiereddelivery.pool.PoolLimits;
 
@@ -76,6 +78,15 @@ class DeliveryConfigurationTest {
             .isEqualTo(Duration.ofMillis(1500));
         assertThat(DeliveryConfiguration.from(config().setProperty("connectionTimeout", "2500").build()).connectionTimeout())
             .isEqualTo(Duration.ofMillis(2500));
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"connectiontimeout", "connectionTimeout", "timeout", "mail.smtp.timeout",
+        "mail.smtps.connectiontimeout"})
+    void anInvalidTimeoutIsReportedUnderTheNameItWasGivenAs(String name) {
+        assertThatThrownBy(() -> DeliveryConfiguration.from(config().setProperty(name, "soon").build()))
+            .isInstanceOf(InvalidParameterException.class)
+            .hasMessageStartingWith("TieredRemoteDelivery parameter <" + name + ">soon</" + name + "> is invalid: write a whole number");
     }
 
     @Test

@@ -296,12 +296,16 @@ public class DeliveryConfiguration {
         return outgoingQueue;
     }
 
-    /** The delay before retry number n (1-based) is {@code delayTimes().get(n - 1)}; past the list, stock's 6 hours. */
+    /**
+     * The delay before retry number n (1-based): the n-th of {@code delayTime} as stock expands it to {@code maxRetries}
+     * entries; past them, the last one (stock's 6 hours when the list is empty).
+     */
     public Duration delayBeforeRetry(int retry) {
-        if (retry < 1 || retry > delayTimes.size()) {
+        if (delayTimes.isEmpty()) {
             return Delay.DEFAULT_DELAY_TIME;
         }
-        return delayTimes.get(retry - 1);
+        // Retries past maxRetries (temporary DNS failures wait for maxDnsProblemRetries) wait as long as the last one.
+        return delayTimes.get(Math.min(Math.max(retry, 1), delayTimes.size()) - 1);
     }
 
     public int maxRetries() {

@@ -37,7 +37,10 @@ import reactor.core.scheduler.Schedulers;
  * the next {@code delayTime} or bounced after {@code maxRetries} (stock RemoteDelivery's retry semantics).
  */
 public class DeliveryRunnable implements Disposable {
+    /** RFC 3463 X.4.3, "directory server failure": a temporary DNS failure. */
     private static final String DNS_FAILURE = "4.4.3";
+    /** RFC 3463 X.4.4, "unable to route": no such name, or no address (deferred until maxDnsProblemRetries). */
+    private static final String NO_ROUTE = "5.4.4";
     /** Mail taken from the queue per worker, the one it works on included. */
     private static final int READ_AHEAD = 2;
     private static final Logger LOGGER = LoggerFactory.getLogger(DeliveryRunnable.class);
@@ -166,7 +169,8 @@ public class DeliveryRunnable implements Disposable {
 
     private void defer(Mail mail, Map<MailAddress, RecipientStatus> deferred) throws MailQueue.MailQueueException {
         int retries = DeliveryRetriesHelper.retrieveRetries(mail);
-        if (retries >= retriesBeforeBounce(deferred)) {
+        int retriesBeforeBounce = retriesBeforeBounce(deferred);
+        if (retries >= retriesBeforeBounce) {
             LOGGER.info("Mail {}: bouncing {} after {} retries", mail.getName(), deferred.keySet(), retries);
             if (!bouncer.bounce(mail, deferred, false)) {
                 mail.setRecipients(deferred.keySet());
@@ -186,17 +190,23 @@ public class DeliveryRunnable implements Disposable {
         }
         Duration delay = configuration.delayBeforeRetry(retries + 1);
         LOGGER.info("Mail {}: {} deferred, retry {} of {} in {}", mail.getName(), deferred.keySet(), retries + 1,
-            configuration.maxRetries(), delay);
+            retriesBeforeBounce, delay);
         queue.enQueue(mail, delay);
     }
 
     /**
-     * {@code maxRetries}; for a temporary DNS failure (RFC 3463 X.4.3, "directory server failure") at least
-     * {@code maxDnsProblemRetries} too: SPEC never bounces such mail before it.
+     * {@code maxRetries}; for a temporary DNS failure at least {@code maxDnsProblemRetries} too (SPEC: never bounced
+     * before it); for a name that does not exist or has no address, {@code maxDnsProblemRetries} (SPEC: bounced after
+     * it, whatever {@code maxRetries} says).
      */
     private int retriesBeforeBounce(Map<MailAddress, RecipientStatus> deferred) {
-        boolean dnsFailure = deferred.values().stream().anyMatch(status -> DNS_FAILURE.equals(status.status()));
-        return dnsFailure ? Math.max(configuration.maxRetries(), configuration.maxDnsProblemRetries()) : configuration.maxRetries();
+        if (deferred.values().stream().anyMatch(status -> DNS_FAILURE.equals(status.status()))) {
+            return Math.max(configuration.maxRetries(), configuration.maxDnsProblemRetries());
+        }
+        if (deferred.values().stream().allMatch(status -> NO_ROUTE.equals(status.status()))) {
+            return configuration.maxDnsProblemRetries();
+        }
+        return configuration.maxRetries();
     }
 
     private void sendCopy(Mail mail, List<MailAddress> recipients, String state) {

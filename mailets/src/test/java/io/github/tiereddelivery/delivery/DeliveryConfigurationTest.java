@@ -104,6 +104,18 @@ class DeliveryConfigurationTest {
     }
 
     @Test
+    void retriesPastMaxRetriesWaitAsLongAsTheLastDelay() throws Exception {
+        DeliveryConfiguration configuration = DeliveryConfiguration.from(config()
+            .setProperty("delayTime", "4000")
+            .setProperty("maxRetries", "1")
+            .setProperty("maxDnsProblemRetries", "3")
+            .build());
+
+        assertThat(configuration.delayBeforeRetry(2)).isEqualTo(Duration.ofSeconds(4));
+        assertThat(configuration.delayBeforeRetry(3)).isEqualTo(Duration.ofSeconds(4));
+    }
+
+    @Test
     void anUnparsableDelayIsRefusedInsteadOfDropped() {
         assertThatThrownBy(() -> DeliveryConfiguration.from(config().setProperty("delayTime", "5000, soon").build()))
             .isInstanceOf(InvalidParameterException.class)

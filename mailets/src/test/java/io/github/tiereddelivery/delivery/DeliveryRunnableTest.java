@@ -155,7 +155,18 @@ class DeliveryRunnableTest {
 
         withRetries("1", "3").process(item);
 
-        verify(queue).enQueue(eq(mail), any(Duration.class));
+        verify(queue).enQueue(mail, Duration.ofSeconds(10));
+        assertThat(DeliveryRetriesHelper.retrieveRetries(mail)).isEqualTo(2);
+    }
+
+    @Test
+    void aNameWithoutAddressIsNotBouncedBeforeMaxDnsProblemRetriesEvenPastMaxRetries() throws Exception {
+        DeliveryRetriesHelper.incrementRetries(mail);
+        reportEachRecipient(new Outcome.Deferred(NO_SUCH_HOST, false));
+
+        withRetries("1", "3").process(item);
+
+        verify(queue).enQueue(mail, Duration.ofSeconds(10));
         assertThat(DeliveryRetriesHelper.retrieveRetries(mail)).isEqualTo(2);
     }
 
@@ -201,5 +212,6 @@ class DeliveryRunnableTest {
     private static final RecipientStatus BUSY = RecipientStatus.of("4.4.5", "mx1.acme.test[127.0.0.2]:25: busy");
     private static final RecipientStatus REJECTED = RecipientStatus.of("5.1.1", "550 5.1.1 no such user");
     private static final RecipientStatus DNS_DOWN = RecipientStatus.of("4.4.3", "MX look-up of acme.test: SERVFAIL");
+    private static final RecipientStatus NO_SUCH_HOST = RecipientStatus.of("5.4.4", "mx.acme.test: no such host (NXDOMAIN)");
     private static final RecipientStatus REFUSED = RecipientStatus.of("4.4.1", "mx2.acme.test[127.0.0.3]:25: connection refused");
 }

@@ -47,8 +47,10 @@ final class AttemptClassifier {
             if (reply == null || reply.isPositive()) {
                 continue;
             }
-            // RFC 5321 4.5.3.1.10: a 552 for "too many recipients" is to be taken as temporary.
-            Verdict verdict = reply.isPermanent() && !reply.refusesForTooManyRecipients() ? Verdict.REJECTED : Verdict.RECIPIENT_DEFERRED;
+            // RFC 5321 4.5.3.1.10: a 552 for "too many recipients" is to be taken as temporary. RFC 5321 3.8: a 421 is the
+            // server closing the session, not a verdict on the recipient: the next server, of any tier, may take it.
+            Verdict verdict = reply.code() == 421 ? Verdict.SERVER_FAILED
+                : reply.isPermanent() && !reply.refusesForTooManyRecipients() ? Verdict.REJECTED : Verdict.RECIPIENT_DEFERRED;
             results.put(recipient, new RecipientResult(verdict, status(reply, server)));
         }
         if (accepted.isEmpty()) {

@@ -128,6 +128,15 @@ class AttemptClassifierTest {
     }
 
     @Test
+    void a421AtRcptIsTheServerClosingTheSessionNotAVerdictOnTheRecipient() {
+        Map<MailAddress, RecipientResult> results = transaction(OK, replies(alice, OK, bob, SmtpReply.of(421, "4.3.2 shutting down")),
+            Optional.empty(), Optional.empty());
+
+        assertThat(results.get(bob).verdict()).isEqualTo(Verdict.SERVER_FAILED);
+        assertThat(results.get(bob).status().status()).isEqualTo("4.3.2");
+    }
+
+    @Test
     void a4xxAtRcptDefersThatRecipientOnlyAndTheOthersAreDelivered() {
         Map<MailAddress, RecipientResult> results = transaction(OK, replies(alice, OK, bob, SmtpReply.of(451, "4.7.1 greylisted")),
             Optional.of(GO_AHEAD), Optional.of(OK));

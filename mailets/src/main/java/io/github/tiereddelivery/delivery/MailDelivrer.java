@@ -1,6 +1,8 @@
 package io.github.tiereddelivery.delivery;
 
+import java.util.ArrayDeque;
 import java.util.ArrayList;
+import java.util.Deque;
 import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -112,7 +114,14 @@ public class MailDelivrer {
         Map<MailAddress, Integer> boundToTier = new HashMap<>();
         Set<MailAddress> metBusyServer = new HashSet<>();
         List<MailAddress> pending = new ArrayList<>(recipients);
-        for (Candidate candidate : selector.candidates(plan)) {
+        Deque<Candidate> order = new ArrayDeque<>(selector.candidates(plan));
+        while (!order.isEmpty()) {
+            Candidate candidate = order.poll();
+            Optional<Candidate> downSince = selector.wentDown(candidate);
+            if (downSince.isPresent()) {
+                order.addLast(downSince.get());
+                continue;
+            }
             List<MailAddress> eligible = pending.stream()
                 .filter(recipient -> boundToTier.getOrDefault(recipient, candidate.tierIndex()) == candidate.tierIndex())
                 .collect(Collectors.toList());

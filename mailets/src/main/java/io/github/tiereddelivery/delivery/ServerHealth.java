@@ -71,6 +71,12 @@ public class ServerHealth {
         return record == null ? Availability.UP : record.availability(clock.instant());
     }
 
+    /** Whether the server is within a down interval now (no probe is claimed by asking). */
+    public boolean isDown(Server server) {
+        ServerRecord record = records.getIfPresent(server.address());
+        return record != null && record.isDown(clock.instant());
+    }
+
     /** A session with the server failed: down for the next interval, twice the last one. */
     public void failed(Server server, String reason) {
         record(server).failed(clock.instant(), reason);
@@ -181,6 +187,10 @@ public class ServerHealth {
             probeClaimedAfter = downUntil;
             downUntil = Optional.of(now.plus(PROBE_WINDOW));
             return Availability.PROBE;
+        }
+
+        synchronized boolean isDown(Instant now) {
+            return downUntil.isPresent() && now.isBefore(downUntil.get());
         }
 
         synchronized void probeNotMade() {

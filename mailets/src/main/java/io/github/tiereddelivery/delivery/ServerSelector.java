@@ -2,6 +2,7 @@ package io.github.tiereddelivery.delivery;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The order in which one attempt tries the servers of a plan (OkHttp's RouteSelector): tier by tier, each tier in its
@@ -35,5 +36,16 @@ public class ServerSelector {
         }
         healthy.addAll(down);
         return healthy;
+    }
+
+    /**
+     * A server that was up when the order was made and has gone down since (another message's session with it failed
+     * while this attempt tried the servers before it): it goes to the end, as {@link #candidates} would place it now.
+     */
+    public Optional<Candidate> wentDown(Candidate candidate) {
+        if (candidate.availability() != ServerHealth.Availability.UP || !health.isDown(candidate.server())) {
+            return Optional.empty();
+        }
+        return Optional.of(new Candidate(candidate.tierIndex(), candidate.tier(), candidate.server(), ServerHealth.Availability.DOWN));
     }
 }

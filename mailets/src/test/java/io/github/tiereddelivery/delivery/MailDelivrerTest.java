@@ -114,6 +114,40 @@ class MailDelivrerTest {
     }
 
     @Test
+    void aServerThatWentDownWhileThisAttemptTriedAnotherIsTriedAfterTheHealthyServersOfLaterTiers() throws Exception {
+        tiers(PRIMARY, PRIMARY_TWIN, BACKUP);
+        // While this attempt waits on the primary, another message's session with the twin fails.
+        when(servers.attempt(any(), anyList(), eq(PRIMARY), any(), any())).thenAnswer(invocation -> {
+            health.failed(PRIMARY_TWIN, "no greeting within 3000 ms");
+            List<MailAddress> recipients = invocation.getArgument(1);
+            return AttemptResult.same(PRIMARY, recipients, new RecipientResult(Verdict.SERVER_FAILED, REFUSED),
+                AttemptResult.ServerCondition.FAILED);
+        });
+        answers(BACKUP, all(Verdict.DELIVERED, OK));
+
+        DeliveryReport report = delivrer(0).deliver(mail(alice));
+
+        assertThat(report.outcomes().get(alice)).isEqualTo(new Outcome.Delivered(BACKUP, OK));
+        verify(servers, never()).attempt(any(), anyList(), eq(PRIMARY_TWIN), any(), any());
+    }
+
+    @Test
+    void aServerThatWentDownWhileThisAttemptTriedAnotherIsStillTriedLast() throws Exception {
+        tiers(PRIMARY, PRIMARY_TWIN);
+        when(servers.attempt(any(), anyList(), eq(PRIMARY), any(), any())).thenAnswer(invocation -> {
+            health.failed(PRIMARY_TWIN, "no greeting within 3000 ms");
+            List<MailAddress> recipients = invocation.getArgument(1);
+            return AttemptResult.same(PRIMARY, recipients, new RecipientResult(Verdict.SERVER_FAILED, REFUSED),
+                AttemptResult.ServerCondition.FAILED);
+        });
+        answers(PRIMARY_TWIN, all(Verdict.DELIVERED, OK));
+
+        DeliveryReport report = delivrer(0).deliver(mail(alice));
+
+        assertThat(report.outcomes().get(alice)).isEqualTo(new Outcome.Delivered(PRIMARY_TWIN, OK));
+    }
+
+    @Test
     void theBackupTierGetsTheMailInTheSameAttemptWhenThePrimaryIsDown() throws Exception {
         tiers(PRIMARY, BACKUP);
         down(PRIMARY);

@@ -64,6 +64,26 @@ class ServerSelectorTest {
     }
 
     @Test
+    void aServerThatWentDownAfterTheOrderWasMadeGoesLastAsDown() {
+        Candidate twin = selector.candidates(PLAN).get(1);
+        health.failed(T1_B, "connection refused");
+
+        assertThat(selector.wentDown(twin)).hasValueSatisfying(moved -> {
+            assertThat(moved.server()).isEqualTo(T1_B);
+            assertThat(moved.tierIndex()).isZero();
+            assertThat(moved.down()).isTrue();
+        });
+    }
+
+    @Test
+    void aServerStillUpOrAlreadyDownWhenTheOrderWasMadeKeepsItsPlace() {
+        health.failed(T1_A, "connection refused");
+        List<Candidate> candidates = selector.candidates(PLAN);
+
+        assertThat(candidates).allSatisfy(candidate -> assertThat(selector.wentDown(candidate)).isEmpty());
+    }
+
+    @Test
     void aDownServerKeepsItsTierForRecipientsBoundToThatTier() {
         health.failed(T1_A, "connection refused");
 

@@ -227,21 +227,27 @@ public class MailDelivrer {
             return;
         }
         Map<Verdict, List<MailAddress>> byVerdict = new EnumMap<>(Verdict.class);
-        // The reply shown: the first recipient's, unless one was not delivered: then the first such one's.
-        RecipientStatus first = null;
-        RecipientStatus firstNotDelivered = null;
+        Map<Verdict, RecipientStatus> statusByVerdict = new EnumMap<>(Verdict.class);
         for (Map.Entry<MailAddress, RecipientResult> entry : attempt.results().entrySet()) {
             RecipientResult result = entry.getValue();
             byVerdict.computeIfAbsent(result.verdict(), any -> new ArrayList<>()).add(entry.getKey());
-            first = first == null ? result.status() : first;
-            if (firstNotDelivered == null && result.verdict() != Verdict.DELIVERED) {
-                firstNotDelivered = result.status();
-            }
+            statusByVerdict.putIfAbsent(result.verdict(), result.status());
         }
-        RecipientStatus status = firstNotDelivered != null ? firstNotDelivered : first;
+        // The reply in the MDC: the first recipient's that was not delivered, else the delivery's.
+        RecipientStatus status = statusByVerdict.entrySet().stream()
+            .filter(entry -> entry.getKey() != Verdict.DELIVERED)
+            .map(Map.Entry::getValue)
+            .findFirst()
+            .orElse(statusByVerdict.get(Verdict.DELIVERED));
         StringBuilder text = new StringBuilder();
-        byVerdict.forEach((verdict, recipients) -> text.append(text.length() == 0 ? "" : "; ")
-            .append(name(verdict)).append(' ').append(recipients));
+        StringBuilder textWithReplies = new StringBuilder();
+        byVerdict.forEach((verdict, recipients) -> {
+            String separator = text.length() == 0 ? "" : "; ";
+            text.append(separator).append(name(verdict)).append(' ').append(recipients);
+            RecipientStatus reply = statusByVerdict.get(verdict);
+            textWithReplies.append(separator).append(name(verdict)).append(' ').append(recipients)
+                .append(" (").append(reply.status()).append(' ').append(reply.diagnostic()).append(')');
+        });
         String outcome = text.toString();
         // A server that was only busy was not tried: its thousands of such lines under a backlog go to DEBUG.
         boolean onlyBusy = byVerdict.keySet().equals(Set.of(Verdict.SERVER_BUSY));
@@ -254,8 +260,8 @@ public class MailDelivrer {
             .field("address", InetAddresses.toUriString(server.address().getAddress()) + ":" + server.address().getPort())
             .field("outcome", outcome)
             .field("reply", status.diagnostic())
-            .log(logger -> infoUnless(onlyBusy, logger, "Mail {} via {}, tier {}, server {}: {} ({} {})", mail.getName(),
-                plan.describe(), candidate.tier().preference(), server, outcome, status.status(), status.diagnostic()));
+            .log(logger -> infoUnless(onlyBusy, logger, "Mail {} via {}, tier {}, server {}: {}", mail.getName(),
+                plan.describe(), candidate.tier().preference(), server, textWithReplies));
     }
 
     /** At INFO, or at DEBUG when the line tells of no real attempt (a wait for a busy server or a route's plan). */

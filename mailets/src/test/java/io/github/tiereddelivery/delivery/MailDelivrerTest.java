@@ -30,6 +30,7 @@ import org.junit.jupiter.api.Test;
 import io.github.tiereddelivery.dsn.RecipientStatus;
 import io.github.tiereddelivery.routes.Balancing;
 import io.github.tiereddelivery.routes.RouteTable;
+import io.github.tiereddelivery.testing.LogCapture;
 
 class MailDelivrerTest {
     private static final Server PRIMARY = server("mx1.acme.test", "127.0.0.2", 10);
@@ -145,6 +146,28 @@ class MailDelivrerTest {
         DeliveryReport report = delivrer(0).deliver(mail(alice));
 
         assertThat(report.outcomes().get(alice)).isEqualTo(new Outcome.Delivered(PRIMARY_TWIN, OK));
+    }
+
+    @Test
+    void theAuditLineGivesEachVerdictItsOwnReply() throws Exception {
+        tiers(PRIMARY);
+        MailAddress carol = new MailAddress("carol@acme.test");
+        answers(PRIMARY, recipient -> recipient.equals(alice) ? new RecipientResult(Verdict.DELIVERED, OK)
+            : recipient.equals(bob) ? new RecipientResult(Verdict.RECIPIENT_DEFERRED, GREYLISTED)
+            : new RecipientResult(Verdict.REJECTED, UNKNOWN_USER));
+
+        try (LogCapture log = LogCapture.of(MailDelivrer.class.getName())) {
+            delivrer(0).deliver(mail(alice, bob, carol));
+
+            assertThat(log.events()).singleElement().satisfies(event -> {
+                assertThat(event.getFormattedMessage()).endsWith(": delivered [alice@acme.test] (" + OK.status() + " "
+                    + OK.diagnostic() + "); rejected [carol@acme.test] (5.1.1 550 5.1.1 unknown user); "
+                    + "recipient-deferred [bob@acme.test] (4.7.1 451 4.7.1 greylisted)");
+                assertThat(event.getMDCPropertyMap())
+                    .containsEntry("outcome", "delivered [alice@acme.test]; rejected [carol@acme.test]; recipient-deferred [bob@acme.test]")
+                    .containsEntry("reply", "550 5.1.1 unknown user");
+            });
+        }
     }
 
     @Test

@@ -70,7 +70,9 @@ public sealed interface RouteKey {
                 throw new IllegalArgumentException("\"" + address + "\": a recipient route is for one address; "
                     + "wildcards belong in domain routes, e.g. domain=\"acme.test\" or domain=\"*.acme.test\"");
             }
-            if (localPart.chars().anyMatch(c -> Character.isWhitespace(c) || Character.isISOControl(c))) {
+            // RFC 5321 qtextSMTP: a quoted local part may hold spaces, never a control character.
+            boolean quoted = localPart.startsWith("\"");
+            if (localPart.chars().anyMatch(c -> (Character.isWhitespace(c) && !(quoted && c == ' ')) || Character.isISOControl(c))) {
                 throw new IllegalArgumentException("\"" + address + "\" contains a space or control character; "
                     + "write it like it@acme.test");
             }

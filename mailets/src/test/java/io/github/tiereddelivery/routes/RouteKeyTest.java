@@ -95,9 +95,14 @@ class RouteKeyTest {
 
     @ParameterizedTest
     @ValueSource(strings = {"it+tag@acme.test", "first.last@acme.test", "o'brien@acme.test", "a!#$%&*/=?^_`{|}~-@acme.test",
-        "\"a,b\"@acme.test", "\"a\\\"b\"@acme.test"})
+        "\"a,b\"@acme.test", "\"a\\\"b\"@acme.test", "\"x y\"@acme.test"})
     void recipientWithAnyLocalPartRfc5321AllowsIsTaken(String address) {
         assertThat(RouteKey.ofRecipient(address).asString()).isEqualTo(address);
+    }
+
+    @Test
+    void recipientWithATabInItsQuotedLocalPartIsRefused() {
+        assertThatThrownBy(() -> RouteKey.ofRecipient("\"x\ty\"@acme.test")).hasMessageContaining("contains a space or control character");
     }
 
     @Test

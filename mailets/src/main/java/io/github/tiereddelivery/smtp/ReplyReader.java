@@ -15,8 +15,14 @@ import java.util.concurrent.TimeUnit;
  * Reads SMTP replies against a deadline: the whole reply must arrive before it, however slowly the bytes trickle in.
  * Before each blocking read the socket timeout is set to the time left.
  *
+ * <p>A reply is read whole whatever its size, up to {@code maxLineLength} x {@code maxLines} bytes, and kept in part:
+ * the first {@code maxLineLength} bytes of each of its first {@code maxLines} lines (RFC 5321 4.5.3.1: impose no limit
+ * where possible; a 250 to the end of data with a long text is still a 250, and the message must not be sent again).
+ * A final line cut short by the server closing the connection counts when it is whole up to its text ("250 ok" and
+ * then the close, as JavaMail takes it).
+ *
  * <p>Throws {@link SocketTimeoutException} when the deadline passes, {@link EOFException} when the server closes the
- * connection, {@link ProtocolException} for anything that is not a well-formed reply within the limits.
+ * connection, {@link ProtocolException} for anything that is not a well-formed reply, or a reply larger than the bound.
  */
 final class ReplyReader {
 
@@ -32,73 +38,92 @@ final class ReplyReader {
     private final ReadTimeout readTimeout;
     private final int maxLineLength;
     private final int maxLines;
+    private final long maxReplyBytes;
     private final byte[] buffer = new byte[8192];
     private int position;
     private int limit;
+    /** Bytes of the reply being read so far. */
+    private long replyBytes;
 
     ReplyReader(InputStream in, ReadTimeout readTimeout, int maxLineLength, int maxLines) {
         this.in = in;
         this.readTimeout = readTimeout;
         this.maxLineLength = maxLineLength;
         this.maxLines = maxLines;
+        this.maxReplyBytes = (long) maxLineLength * maxLines;
     }
 
     /** Reads one complete (possibly multi-line) reply that must have arrived by {@code deadlineNanos} (nanoTime). */
     SmtpReply read(long deadlineNanos) throws IOException {
         List<String> texts = new ArrayList<>();
         int code = -1;
+        replyBytes = 0;
         while (true) {
             String line = readLine(deadlineNanos);
-            if (texts.size() == maxLines) {
-                throw new ProtocolException("reply has more than " + maxLines + " lines");
-            }
             int lineCode = replyCode(line);
             if (code == -1) {
                 code = lineCode;
             } else if (lineCode != code) {
                 throw new ProtocolException("multi-line reply mixes the codes " + code + " and " + lineCode);
             }
-            texts.add(line.length() > 4 ? line.substring(4) : "");
-            if (line.length() == 3 || line.charAt(3) == ' ') {
+            if (texts.size() < maxLines) {
+                texts.add(line.length() > 4 ? line.substring(4) : "");
+            }
+            if (isFinal(line)) {
                 return new SmtpReply(code, texts);
             }
         }
     }
 
+    private static boolean isFinal(String line) {
+        return line.length() == 3 || line.charAt(3) == ' ';
+    }
+
     /** The code of a line "ddd", "ddd text" or "ddd-text" with ddd in 200..599 (RFC 5321 4.2). */
     private static int replyCode(String line) throws ProtocolException {
-        boolean wellFormed = line.length() >= 3
-            && line.charAt(0) >= '2' && line.charAt(0) <= '5'
-            && isDigit(line.charAt(1)) && isDigit(line.charAt(2))
-            && (line.length() == 3 || line.charAt(3) == ' ' || line.charAt(3) == '-');
-        if (!wellFormed) {
+        if (!isReplyLine(line)) {
             throw new ProtocolException("not an SMTP reply line (a code 200-599 followed by space, '-' or the line"
                 + " end): \"" + quote(line) + "\"");
         }
         return Integer.parseInt(line.substring(0, 3));
     }
 
-    /** One line without its CRLF (a bare LF is accepted as line end). */
+    private static boolean isReplyLine(String line) {
+        return line.length() >= 3
+            && line.charAt(0) >= '2' && line.charAt(0) <= '5'
+            && isDigit(line.charAt(1)) && isDigit(line.charAt(2))
+            && (line.length() == 3 || line.charAt(3) == ' ' || line.charAt(3) == '-');
+    }
+
+    /**
+     * One line without its CRLF (a bare LF is accepted as line end), its first {@code maxLineLength} bytes kept. The
+     * server closing the connection ends a final reply line too.
+     */
     private String readLine(long deadlineNanos) throws IOException {
         byte[] line = new byte[128];
         int length = 0;
         while (true) {
-            if (position == limit) {
-                fill(deadlineNanos);
+            if (position == limit && !fill(deadlineNanos)) {
+                String partial = new String(line, 0, Math.min(length, maxLineLength), StandardCharsets.UTF_8);
+                if (length > 0 && isReplyLine(partial) && isFinal(partial)) {
+                    return partial;
+                }
+                throw new EOFException("connection closed by the server");
             }
             byte b = buffer[position++];
+            if (++replyBytes > maxReplyBytes) {
+                throw new ProtocolException("reply longer than " + maxReplyBytes + " bytes (" + maxLines + " lines of "
+                    + maxLineLength + ")");
+            }
             if (b == '\n') {
-                if (length > 0 && line[length - 1] == '\r') {
+                if (length > 0 && length <= maxLineLength && line[length - 1] == '\r') {
                     length--;
                 }
-                if (length > maxLineLength) {
-                    throw tooLong();
-                }
-                return new String(line, 0, length, StandardCharsets.UTF_8);
+                return new String(line, 0, Math.min(length, maxLineLength), StandardCharsets.UTF_8);
             }
-            // One byte of slack for the CR of the CRLF.
+            // What goes past the kept length is read and dropped; one byte of slack for the CR of the CRLF.
             if (length == maxLineLength + 1) {
-                throw tooLong();
+                continue;
             }
             if (length == line.length) {
                 line = Arrays.copyOf(line, Math.min(line.length * 2, maxLineLength + 1));
@@ -107,11 +132,8 @@ final class ReplyReader {
         }
     }
 
-    private ProtocolException tooLong() {
-        return new ProtocolException("reply line longer than " + maxLineLength + " bytes");
-    }
-
-    private void fill(long deadlineNanos) throws IOException {
+    /** Reads more bytes; false when the server closed the connection. */
+    private boolean fill(long deadlineNanos) throws IOException {
         long remaining = deadlineNanos - System.nanoTime();
         if (remaining <= 0) {
             throw new SocketTimeoutException("reply deadline passed");
@@ -119,10 +141,11 @@ final class ReplyReader {
         readTimeout.set((int) Math.max(1, TimeUnit.NANOSECONDS.toMillis(remaining + 999_999)));
         int count = in.read(buffer);
         if (count < 0) {
-            throw new EOFException("connection closed by the server");
+            return false;
         }
         position = 0;
         limit = count;
+        return true;
     }
 
     private static boolean isDigit(char c) {

@@ -33,7 +33,8 @@ final class SmtpChannel {
     private static final Logger LOG = LoggerFactory.getLogger(SmtpConnection.class);
     private static final byte[] CRLF = {'\r', '\n'};
 
-    private enum Operation { READ, WRITE, HANDSHAKE }
+    /** What the client was doing when the connection failed: reading a reply, writing a command, the message, TLS. */
+    private enum Operation { READ, WRITE, SEND_MESSAGE, HANDSHAKE }
 
     private final Socket plain;
     private final String peer;
@@ -241,19 +242,21 @@ final class SmtpChannel {
     }
 
     /**
-     * Runs a write of the message within the read timeout. A failure of the connection, or the timeout, is the
-     * session's, reported at {@code stage}; a failure reading the content is ours: the connection is closed before the
-     * end of the message, so the server never accepts a truncated one.
+     * Runs a write of the message, each blocking write within the read timeout (RFC 5321 4.5.3.2.5 times each TCP send
+     * of a data block: a large message to a slow but reading server is not cut off). A failure of the connection, or
+     * the timeout, is the session's, reported at {@code stage}; a failure reading the content is ours: the connection
+     * is closed before the end of the message, so the server never accepts a truncated one.
      */
     private void writeWithinTimeout(Stage stage, FailureTrackingOutputStream connection, MessageWrite write)
             throws SmtpSessionException {
         try (Watchdog.Guard guard = Watchdog.arm(plain, settings.readTimeout())) {
+            connection.reportProgressTo(guard);
             try {
                 write.run();
             } catch (IOException e) {
                 if (connection.failure != null || guard.expired()) {
                     IOException cause = connection.failure != null ? connection.failure : e;
-                    throw failure(stage, Operation.WRITE, cause, guard.expired(), settings.readTimeout());
+                    throw failure(stage, Operation.SEND_MESSAGE, cause, guard.expired(), settings.readTimeout());
                 }
                 abort();
                 throw SmtpSessionException.messageContentFailed(
@@ -263,7 +266,7 @@ final class SmtpChannel {
                 throw e;
             }
             if (guard.expired()) {
-                throw failure(stage, Operation.WRITE, new SocketTimeoutException(), true, settings.readTimeout());
+                throw failure(stage, Operation.SEND_MESSAGE, new SocketTimeoutException(), true, settings.readTimeout());
             }
         }
     }
@@ -343,7 +346,9 @@ final class SmtpChannel {
             String within = " within " + timeout.toMillis() + " ms";
             return switch (operation) {
                 case READ -> (stage == Stage.GREETING ? "no greeting" : "no reply to " + stage.label()) + within;
-                case WRITE -> "could not send " + (stage == Stage.END_OF_DATA ? "the message" : stage.label())
+                case WRITE -> "could not send " + stage.label()
+                    + within + " (the server is not reading)";
+                case SEND_MESSAGE -> "could not send the message"
                     + within + " (the server is not reading)";
                 case HANDSHAKE -> "no TLS handshake" + within;
             };
@@ -356,8 +361,8 @@ final class SmtpChannel {
         }
         return switch (operation) {
             case READ -> "connection lost while waiting for " + reply + ": " + e.getMessage();
-            case WRITE -> "connection lost while sending "
-                + (stage == Stage.END_OF_DATA ? "the message" : stage.label()) + ": " + e.getMessage();
+            case SEND_MESSAGE -> "connection lost while sending the message: " + e.getMessage();
+            case WRITE -> "connection lost while sending " + stage.label() + ": " + e.getMessage();
             case HANDSHAKE -> "TLS handshake failed: " + TlsLayer.describeFailure(e, serverName);
         };
     }
@@ -381,9 +386,15 @@ final class SmtpChannel {
     /** Remembers a failure of the connection, to tell it from a failure of the message content. */
     private static final class FailureTrackingOutputStream extends FilterOutputStream {
         private IOException failure;
+        private Watchdog.Guard guard;
 
         FailureTrackingOutputStream(OutputStream out) {
             super(out);
+        }
+
+        /** Each write that returns tells {@code guard} the transfer moved on. */
+        void reportProgressTo(Watchdog.Guard guard) {
+            this.guard = guard;
         }
 
         @Override
@@ -404,6 +415,7 @@ final class SmtpChannel {
                 failure = e;
                 throw e;
             }
+            progressed();
         }
 
         @Override
@@ -413,6 +425,13 @@ final class SmtpChannel {
             } catch (IOException e) {
                 failure = e;
                 throw e;
+            }
+            progressed();
+        }
+
+        private void progressed() {
+            if (guard != null) {
+                guard.progress();
             }
         }
     }

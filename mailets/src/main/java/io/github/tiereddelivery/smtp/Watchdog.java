@@ -19,10 +19,13 @@ final class Watchdog {
     private Watchdog() {
     }
 
-    /** Arms a guard that closes {@code socket} after {@code timeout} unless the guard is closed first. */
+    /**
+     * Arms a guard that closes {@code socket} after {@code timeout} unless the guard is closed first, or, after each
+     * {@link Guard#progress()}, {@code timeout} after the last progress.
+     */
     static Guard arm(Closeable socket, Duration timeout) {
-        Guard guard = new Guard(socket);
-        guard.task = SCHEDULER.schedule(guard::expire, timeout.toNanos(), TimeUnit.NANOSECONDS);
+        Guard guard = new Guard(socket, timeout.toNanos());
+        guard.schedule(timeout.toNanos());
         return guard;
     }
 
@@ -39,11 +42,16 @@ final class Watchdog {
     /** Closing the guard disarms it. */
     static final class Guard implements AutoCloseable {
         private final Closeable socket;
+        private final long timeoutNanos;
+        private volatile long deadline;
         private volatile boolean expired;
+        private volatile boolean closed;
         private ScheduledFuture<?> task;
 
-        private Guard(Closeable socket) {
+        private Guard(Closeable socket, long timeoutNanos) {
             this.socket = socket;
+            this.timeoutNanos = timeoutNanos;
+            this.deadline = System.nanoTime() + timeoutNanos;
         }
 
         /** True when the deadline passed and the socket was (or is being) closed. */
@@ -51,7 +59,26 @@ final class Watchdog {
             return expired;
         }
 
-        private void expire() {
+        /**
+         * The operation moved on (a blocking write returned): the deadline is {@code timeout} from now. RFC 5321
+         * 4.5.3.2.5 times each TCP send of a data block, not the whole message.
+         */
+        void progress() {
+            deadline = System.nanoTime() + timeoutNanos;
+        }
+
+        private synchronized void schedule(long delayNanos) {
+            if (!closed) {
+                task = SCHEDULER.schedule(this::check, delayNanos, TimeUnit.NANOSECONDS);
+            }
+        }
+
+        private void check() {
+            long left = deadline - System.nanoTime();
+            if (left > 0) {
+                schedule(left);
+                return;
+            }
             expired = true;
             try {
                 socket.close();
@@ -61,7 +88,8 @@ final class Watchdog {
         }
 
         @Override
-        public void close() {
+        public synchronized void close() {
+            closed = true;
             task.cancel(false);
         }
     }

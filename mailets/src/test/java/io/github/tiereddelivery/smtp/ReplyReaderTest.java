@@ -72,28 +72,35 @@ class ReplyReaderTest {
     }
 
     @Test
-    void lineLongerThanTheMaximumIsAProtocolError() {
-        String line = "250 " + "x".repeat(MAX_LINE - 3);
+    void lineLongerThanTheMaximumIsReadWholeAndKeptInPart() throws IOException {
+        ReplyReader reader = reader("250 " + "x".repeat(MAX_LINE * 2) + "\r\n354 go\r\n");
 
-        assertThatThrownBy(() -> reader(line + "\r\n").read(inOneSecond()))
-            .isInstanceOf(ProtocolException.class)
-            .hasMessageContaining("longer than 512 bytes");
+        assertThat(reader.read(inOneSecond())).isEqualTo(SmtpReply.of(250, "x".repeat(MAX_LINE - 4)));
+        assertThat(reader.read(inOneSecond())).as("the next reply starts where the long line ended").isEqualTo(SmtpReply.of(354, "go"));
     }
 
     @Test
     void endlessLineIsRejectedWithoutReadingItAll() {
         assertThatThrownBy(() -> reader("250 " + "x".repeat(100_000)).read(inOneSecond()))
             .isInstanceOf(ProtocolException.class)
-            .hasMessageContaining("longer than");
+            .hasMessageContaining("reply longer than " + MAX_LINE * MAX_LINES + " bytes");
     }
 
     @Test
-    void replyWithMoreThanTheMaximumNumberOfLinesIsAProtocolError() {
-        String reply = "250-x\r\n".repeat(MAX_LINES) + "250 x\r\n";
+    void replyWithMoreLinesThanTheMaximumIsReadWholeAndItsFirstLinesKept() throws IOException {
+        ReplyReader reader = reader("250-x\r\n".repeat(MAX_LINES * 2) + "250 last\r\n354 go\r\n");
+
+        assertThat(reader.read(inOneSecond()).lines()).hasSize(MAX_LINES).containsOnly("x");
+        assertThat(reader.read(inOneSecond())).isEqualTo(SmtpReply.of(354, "go"));
+    }
+
+    @Test
+    void replyLargerThanMaximumLinesOfMaximumLengthIsAProtocolError() {
+        String reply = ("250-" + "x".repeat(MAX_LINE - 6) + "\r\n").repeat(MAX_LINES + 1) + "250 x\r\n";
 
         assertThatThrownBy(() -> reader(reply).read(inOneSecond()))
             .isInstanceOf(ProtocolException.class)
-            .hasMessageContaining("more than 5 lines");
+            .hasMessageContaining("reply longer than");
     }
 
     @Test
@@ -136,8 +143,17 @@ class ReplyReaderTest {
 
     @Test
     void endOfStreamBeforeTheReplyIsCompleteIsEof() {
-        assertThatThrownBy(() -> reader("250-first\r\n250 sec").read(inOneSecond()))
+        assertThatThrownBy(() -> reader("250-first\r\n250-sec").read(inOneSecond()))
             .isInstanceOf(EOFException.class);
+        assertThatThrownBy(() -> reader("25").read(inOneSecond())).isInstanceOf(EOFException.class);
+    }
+
+    @Test
+    void aFinalLineEndedByTheServerClosingTheConnectionCounts() throws IOException {
+        ReplyReader reader = reader("250 2.0.0 queued as 42");
+
+        assertThat(reader.read(inOneSecond())).isEqualTo(SmtpReply.of(250, "2.0.0 queued as 42"));
+        assertThatThrownBy(() -> reader.read(inOneSecond())).isInstanceOf(EOFException.class);
     }
 
     @Test

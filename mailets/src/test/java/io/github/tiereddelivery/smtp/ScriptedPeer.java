@@ -120,6 +120,27 @@ final class ScriptedPeer implements AutoCloseable {
             return line.toString(UTF_8).stripTrailing();
         }
 
+        /** Reads message data up to its end ("CRLF . CRLF"), {@code blockSize} bytes at a time with a pause before each. */
+        void readDataSlowly(int blockSize, Duration pause) throws IOException, InterruptedException {
+            byte[] block = new byte[blockSize];
+            byte[] tail = new byte[5];
+            while (true) {
+                Thread.sleep(pause.toMillis());
+                int count = in.read(block);
+                if (count < 0) {
+                    clientGone.countDown();
+                    throw new IOException("client closed the connection");
+                }
+                for (int i = 0; i < count; i++) {
+                    System.arraycopy(tail, 1, tail, 0, 4);
+                    tail[4] = block[i];
+                }
+                if (new String(tail, UTF_8).equals("\r\n.\r\n")) {
+                    return;
+                }
+            }
+        }
+
         /** Reads until the client closes the connection. */
         void readUntilClientIsGone() throws IOException {
             byte[] buffer = new byte[8192];

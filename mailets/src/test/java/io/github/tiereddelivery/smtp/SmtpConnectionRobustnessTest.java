@@ -87,22 +87,38 @@ class SmtpConnectionRobustnessTest {
     }
 
     @Test
-    void overLongReplyLineIsAProtocolError() throws Exception {
+    void overLongReplyLineIsKeptInPartAndTheSessionGoesOn() throws Exception {
         try (ScriptedPeer peer = ScriptedPeer.start(PEER_IP, p -> {
             p.send("220 " + "x".repeat(5000) + "\r\n");
+            p.readLine();
+            p.send("250 peer.test\r\n");
             p.readUntilClientIsGone();
         })) {
-            SmtpSessionException failure = openFails(peer);
-
-            assertThat(failure.stage()).isEqualTo(Stage.GREETING);
-            assertThat(failure).hasMessageContaining("reply line longer than 4096 bytes");
+            try (SmtpConnection connection = SmtpConnection.open(peer.address(), PEER_IP, settings())) {
+                assertThat(connection.isUsable()).isTrue();
+            }
         }
     }
 
     @Test
-    void replyWithTooManyLinesIsAProtocolError() throws Exception {
+    void replyWithMoreLinesThanKeptIsReadWhole() throws Exception {
         String[] extensions = new String[150];
         Arrays.fill(extensions, "X-FILLER");
+        extensions[149] = "PIPELINING";
+        try (ScriptedPeer peer = ScriptedPeer.start(PEER_IP, p -> {
+            p.greetAndAnswerEhlo(extensions);
+            p.readUntilClientIsGone();
+        })) {
+            try (SmtpConnection connection = SmtpConnection.open(peer.address(), PEER_IP, settings())) {
+                assertThat(connection.isUsable()).isTrue();
+            }
+        }
+    }
+
+    @Test
+    void replyOfMoreThanTheBoundIsAProtocolError() throws Exception {
+        String[] extensions = new String[150];
+        Arrays.fill(extensions, "X-FILLER " + "x".repeat(4000));
         try (ScriptedPeer peer = ScriptedPeer.start(PEER_IP, p -> {
             p.greetAndAnswerEhlo(extensions);
             p.readUntilClientIsGone();
@@ -110,7 +126,56 @@ class SmtpConnectionRobustnessTest {
             SmtpSessionException failure = openFails(peer);
 
             assertThat(failure.stage()).isEqualTo(Stage.EHLO);
-            assertThat(failure).hasMessageContaining("more than 100 lines");
+            assertThat(failure).hasMessageContaining("reply longer than 409600 bytes");
+        }
+    }
+
+    @Test
+    void a250ToTheEndOfDataWithAVeryLongTextIsAcceptance() throws Exception {
+        try (ScriptedPeer peer = ScriptedPeer.start(PEER_IP, p -> {
+            p.greetAndAnswerEhlo("8BITMIME");
+            p.readLine();
+            p.send("250 2.1.0 OK\r\n");
+            p.readLine();
+            p.send("250 2.1.5 OK\r\n");
+            p.readLine();
+            p.send("354 go ahead\r\n");
+            while (!p.readLine().equals(".")) {
+                // the message
+            }
+            p.send("250 2.0.0 " + "y".repeat(10_000) + "\r\n");
+            p.readUntilClientIsGone();
+        })) {
+            try (SmtpConnection connection = SmtpConnection.open(peer.address(), PEER_IP, settings())) {
+                TransactionResult result = connection.send(Envelope.of("alice@sender.test", "bob@acme.test"),
+                    out -> out.write("Subject: x\r\n\r\nbody\r\n".getBytes(US_ASCII)));
+
+                assertThat(result.messageAccepted()).isTrue();
+            }
+        }
+    }
+
+    @Test
+    void a250ToTheEndOfDataEndedByTheServerClosingTheConnectionIsAcceptance() throws Exception {
+        try (ScriptedPeer peer = ScriptedPeer.start(PEER_IP, p -> {
+            p.greetAndAnswerEhlo("8BITMIME");
+            p.readLine();
+            p.send("250 2.1.0 OK\r\n");
+            p.readLine();
+            p.send("250 2.1.5 OK\r\n");
+            p.readLine();
+            p.send("354 go ahead\r\n");
+            while (!p.readLine().equals(".")) {
+                // the message
+            }
+            p.send("250 2.0.0 ok queued");
+        })) {
+            try (SmtpConnection connection = SmtpConnection.open(peer.address(), PEER_IP, settings())) {
+                TransactionResult result = connection.send(Envelope.of("alice@sender.test", "bob@acme.test"),
+                    out -> out.write("Subject: x\r\n\r\nbody\r\n".getBytes(US_ASCII)));
+
+                assertThat(result.messageAccepted()).isTrue();
+            }
         }
     }
 
@@ -189,6 +254,39 @@ class SmtpConnectionRobustnessTest {
             assertThat(failure.messageContentFailed()).isFalse();
             assertThat(failure).hasMessageEndingWith("could not send the message within 300 ms"
                 + " (the server is not reading)");
+        }
+    }
+
+    @Test
+    void aLargeMessageToAServerThatReadsSlowlyButSteadilyIsNotCutOffByTheTimeout() throws Exception {
+        Duration timeout = Duration.ofSeconds(1);
+        try (ScriptedPeer peer = ScriptedPeer.start(PEER_IP, 64 * 1024, p -> {
+            p.greetAndAnswerEhlo("8BITMIME");
+            p.readLine();
+            p.send("250 2.1.0 OK\r\n");
+            p.readLine();
+            p.send("250 2.1.5 OK\r\n");
+            p.readLine();
+            p.send("354 go ahead\r\n");
+            // At most 8 MB/s: the 30 MB message takes almost four times the timeout, no single write near it (the
+            // kernel wakes a blocked writer once half of what it holds has gone: a few MB on loopback).
+            p.readDataSlowly(64 * 1024, Duration.ofMillis(8));
+            p.send("250 2.0.0 OK\r\n");
+            p.readUntilClientIsGone();
+        })) {
+            byte[] line = ("x".repeat(998) + "\r\n").getBytes(US_ASCII);
+            long start = System.nanoTime();
+            SmtpClientSettings settings = settings().toBuilder().readTimeout(timeout).build();
+            try (SmtpConnection connection = SmtpConnection.open(peer.address(), PEER_IP, settings)) {
+                TransactionResult result = connection.send(Envelope.of("alice@sender.test", "bob@acme.test"), out -> {
+                    for (int i = 0; i < 30_000; i++) {
+                        out.write(line);
+                    }
+                });
+
+                assertThat(result.messageAccepted()).isTrue();
+            }
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThan(timeout.multipliedBy(2));
         }
     }
 

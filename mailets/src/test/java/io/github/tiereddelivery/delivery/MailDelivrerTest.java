@@ -95,6 +95,16 @@ class MailDelivrerTest {
         });
     }
 
+    /** While this attempt waits on the primary, which then fails, another message's session with the twin fails. */
+    private void primaryFailsWhileAnotherMessagePutsTheTwinDown() {
+        when(servers.attempt(any(), anyList(), eq(PRIMARY), any(), any())).thenAnswer(invocation -> {
+            health.failed(PRIMARY_TWIN, "no greeting within 3000 ms");
+            List<MailAddress> recipients = invocation.getArgument(1);
+            return AttemptResult.same(PRIMARY, recipients, new RecipientResult(Verdict.SERVER_FAILED, REFUSED),
+                AttemptResult.ServerCondition.FAILED);
+        });
+    }
+
     private static Function<MailAddress, RecipientResult> all(Verdict verdict, RecipientStatus status) {
         return any -> new RecipientResult(verdict, status);
     }
@@ -117,13 +127,7 @@ class MailDelivrerTest {
     @Test
     void aServerThatWentDownWhileThisAttemptTriedAnotherIsTriedAfterTheHealthyServersOfLaterTiers() throws Exception {
         tiers(PRIMARY, PRIMARY_TWIN, BACKUP);
-        // While this attempt waits on the primary, another message's session with the twin fails.
-        when(servers.attempt(any(), anyList(), eq(PRIMARY), any(), any())).thenAnswer(invocation -> {
-            health.failed(PRIMARY_TWIN, "no greeting within 3000 ms");
-            List<MailAddress> recipients = invocation.getArgument(1);
-            return AttemptResult.same(PRIMARY, recipients, new RecipientResult(Verdict.SERVER_FAILED, REFUSED),
-                AttemptResult.ServerCondition.FAILED);
-        });
+        primaryFailsWhileAnotherMessagePutsTheTwinDown();
         answers(BACKUP, all(Verdict.DELIVERED, OK));
 
         DeliveryReport report = delivrer(0).deliver(mail(alice));
@@ -135,12 +139,7 @@ class MailDelivrerTest {
     @Test
     void aServerThatWentDownWhileThisAttemptTriedAnotherIsStillTriedLast() throws Exception {
         tiers(PRIMARY, PRIMARY_TWIN);
-        when(servers.attempt(any(), anyList(), eq(PRIMARY), any(), any())).thenAnswer(invocation -> {
-            health.failed(PRIMARY_TWIN, "no greeting within 3000 ms");
-            List<MailAddress> recipients = invocation.getArgument(1);
-            return AttemptResult.same(PRIMARY, recipients, new RecipientResult(Verdict.SERVER_FAILED, REFUSED),
-                AttemptResult.ServerCondition.FAILED);
-        });
+        primaryFailsWhileAnotherMessagePutsTheTwinDown();
         answers(PRIMARY_TWIN, all(Verdict.DELIVERED, OK));
 
         DeliveryReport report = delivrer(0).deliver(mail(alice));

@@ -162,6 +162,17 @@ final class ScriptedPeer implements AutoCloseable {
             send(reply.toString());
         }
 
+        /** Greeting, EHLO (8BITMIME), MAIL and one RCPT accepted, DATA answered 354: the message comes next. */
+        void acceptOneRecipientUpToTheData() throws IOException {
+            greetAndAnswerEhlo("8BITMIME");
+            readLine();
+            send("250 2.1.0 OK\r\n");
+            readLine();
+            send("250 2.1.5 OK\r\n");
+            readLine();
+            send("354 go ahead\r\n");
+        }
+
         /** Blocks until the test closes the peer. */
         void hang() throws InterruptedException {
             new CountDownLatch(1).await();

@@ -26,6 +26,13 @@ class SmtpConnectionRobustnessTest {
             .build();
     }
 
+    private static TransactionResult sendSmallMessage(ScriptedPeer peer) throws Exception {
+        try (SmtpConnection connection = SmtpConnection.open(peer.address(), PEER_IP, settings())) {
+            return connection.send(Envelope.of("alice@sender.test", "bob@acme.test"),
+                out -> out.write("Subject: x\r\n\r\nbody\r\n".getBytes(US_ASCII)));
+        }
+    }
+
     /** Socket I/O cannot be interrupted: a client that ignored its deadlines must fail the test, not hang it. */
     private static <T> T withinBound(ThrowingSupplier<T> action) {
         return assertTimeoutPreemptively(Duration.ofSeconds(5), action);
@@ -133,49 +140,27 @@ class SmtpConnectionRobustnessTest {
     @Test
     void a250ToTheEndOfDataWithAVeryLongTextIsAcceptance() throws Exception {
         try (ScriptedPeer peer = ScriptedPeer.start(PEER_IP, p -> {
-            p.greetAndAnswerEhlo("8BITMIME");
-            p.readLine();
-            p.send("250 2.1.0 OK\r\n");
-            p.readLine();
-            p.send("250 2.1.5 OK\r\n");
-            p.readLine();
-            p.send("354 go ahead\r\n");
+            p.acceptOneRecipientUpToTheData();
             while (!p.readLine().equals(".")) {
                 // the message
             }
             p.send("250 2.0.0 " + "y".repeat(10_000) + "\r\n");
             p.readUntilClientIsGone();
         })) {
-            try (SmtpConnection connection = SmtpConnection.open(peer.address(), PEER_IP, settings())) {
-                TransactionResult result = connection.send(Envelope.of("alice@sender.test", "bob@acme.test"),
-                    out -> out.write("Subject: x\r\n\r\nbody\r\n".getBytes(US_ASCII)));
-
-                assertThat(result.messageAccepted()).isTrue();
-            }
+            assertThat(sendSmallMessage(peer).messageAccepted()).isTrue();
         }
     }
 
     @Test
     void a250ToTheEndOfDataEndedByTheServerClosingTheConnectionIsAcceptance() throws Exception {
         try (ScriptedPeer peer = ScriptedPeer.start(PEER_IP, p -> {
-            p.greetAndAnswerEhlo("8BITMIME");
-            p.readLine();
-            p.send("250 2.1.0 OK\r\n");
-            p.readLine();
-            p.send("250 2.1.5 OK\r\n");
-            p.readLine();
-            p.send("354 go ahead\r\n");
+            p.acceptOneRecipientUpToTheData();
             while (!p.readLine().equals(".")) {
                 // the message
             }
             p.send("250 2.0.0 ok queued");
         })) {
-            try (SmtpConnection connection = SmtpConnection.open(peer.address(), PEER_IP, settings())) {
-                TransactionResult result = connection.send(Envelope.of("alice@sender.test", "bob@acme.test"),
-                    out -> out.write("Subject: x\r\n\r\nbody\r\n".getBytes(US_ASCII)));
-
-                assertThat(result.messageAccepted()).isTrue();
-            }
+            assertThat(sendSmallMessage(peer).messageAccepted()).isTrue();
         }
     }
 
@@ -231,13 +216,7 @@ class SmtpConnectionRobustnessTest {
     @Test
     void serverThatStopsReadingTheMessageHitsTheWriteDeadline() throws Exception {
         try (ScriptedPeer peer = ScriptedPeer.start(PEER_IP, 4096, p -> {
-            p.greetAndAnswerEhlo("8BITMIME");
-            p.readLine();
-            p.send("250 2.1.0 OK\r\n");
-            p.readLine();
-            p.send("250 2.1.5 OK\r\n");
-            p.readLine();
-            p.send("354 go ahead\r\n");
+            p.acceptOneRecipientUpToTheData();
             p.hang();
         })) {
             byte[] chunk = ("x".repeat(998) + "\r\n").getBytes(US_ASCII);
@@ -261,13 +240,7 @@ class SmtpConnectionRobustnessTest {
     void aLargeMessageToAServerThatReadsSlowlyButSteadilyIsNotCutOffByTheTimeout() throws Exception {
         Duration timeout = Duration.ofSeconds(1);
         try (ScriptedPeer peer = ScriptedPeer.start(PEER_IP, 64 * 1024, p -> {
-            p.greetAndAnswerEhlo("8BITMIME");
-            p.readLine();
-            p.send("250 2.1.0 OK\r\n");
-            p.readLine();
-            p.send("250 2.1.5 OK\r\n");
-            p.readLine();
-            p.send("354 go ahead\r\n");
+            p.acceptOneRecipientUpToTheData();
             // At most 8 MB/s: the 30 MB message takes almost four times the timeout, no single write near it (the
             // kernel wakes a blocked writer once half of what it holds has gone: a few MB on loopback).
             p.readDataSlowly(64 * 1024, Duration.ofMillis(8));

@@ -226,7 +226,9 @@ public final class SmtpConnection implements Closeable {
      */
     private TransactionResult sendChunked(Envelope envelope, String mailCommand, List<String> rcptCommands,
                                           MessageContent content) throws SmtpSessionException {
+        long writeStart = System.nanoTime();
         int chunks = channel.sendChunked(Stage.MAIL, group(mailCommand, rcptCommands), content, CHUNK_SIZE);
+        Duration stillInFlight = stillInFlight(writeStart);
         EnvelopeReplies envelopeReplies = readPipelinedEnvelopeReplies(envelope);
         SmtpReply mailReply = envelopeReplies.mail();
         Map<String, SmtpReply> recipientReplies = envelopeReplies.recipients();
@@ -235,7 +237,7 @@ public final class SmtpConnection implements Closeable {
         }
         SmtpReply messageReply = null;
         for (int chunk = 0; chunk < chunks && channel.isOpen(); chunk++) {
-            SmtpReply reply = read(Stage.END_OF_DATA);
+            SmtpReply reply = read(Stage.END_OF_DATA, stillInFlight);
             if (messageReply == null && (!reply.isPositive() || chunk == chunks - 1)) {
                 messageReply = reply;
             }
@@ -332,8 +334,9 @@ public final class SmtpConnection implements Closeable {
      * clears its buffers, so the next MAIL needs no RSET (4.1.4).
      */
     private SmtpReply sendData(MessageContent content) throws SmtpSessionException {
+        long writeStart = System.nanoTime();
         channel.sendMessage(content);
-        SmtpReply messageReply = read(Stage.END_OF_DATA);
+        SmtpReply messageReply = read(Stage.END_OF_DATA, stillInFlight(writeStart));
         resetNeeded = false;
         return messageReply;
     }
@@ -431,11 +434,26 @@ public final class SmtpConnection implements Closeable {
     }
 
     private SmtpReply read(Stage stage) throws SmtpSessionException {
-        SmtpReply reply = channel.readReply(stage);
+        return read(stage, Duration.ZERO);
+    }
+
+    /**
+     * The reply to the message waits {@code timeout} from when the server may have read the end of the data: the last
+     * write returned when the bytes went into this machine's socket buffers (megabytes, with TCP auto-tuning), which
+     * a slow server may take as long to read as the writing took. RFC 5321 4.5.3.2.6: a spurious timeout there makes
+     * the server deliver the message twice.
+     */
+    private SmtpReply read(Stage stage, Duration stillInFlight) throws SmtpSessionException {
+        SmtpReply reply = channel.readReply(stage, settings.readTimeout().plus(stillInFlight));
         if (reply.code() == SERVICE_CLOSING) {
             channel.abort();
         }
         return reply;
+    }
+
+    /** At most as long as writing the message took: what was left in the socket buffers drains no slower. */
+    private static Duration stillInFlight(long writeStartNanos) {
+        return Duration.ofNanos(System.nanoTime() - writeStartNanos);
     }
 
     /**

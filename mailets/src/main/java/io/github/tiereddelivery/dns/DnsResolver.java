@@ -77,7 +77,7 @@ public class DnsResolver {
 
     /**
      * The servers in their order, as the system's resolver uses those of resolv.conf: one that does not answer within
-     * {@link #SERVER_TIMEOUT} is left for the next one, for the same question (dnsjava's own default would wait for the
+     * {@link #SERVER_TIMEOUT}, or answers SERVFAIL, NOTIMP or REFUSED, is left for the next one, for the same question (dnsjava's own default would wait for the
      * first server until the whole look-up timed out); each is asked at most {@link #TRIES_PER_SERVER} times. dnsjava
      * asks the servers that failed least first, so a dead first server soon costs nothing.
      */
@@ -87,7 +87,7 @@ public class DnsResolver {
             : servers;
         ExtendedResolver extended = new ExtendedResolver(chosen.stream()
             .map(server -> {
-                SimpleResolver simple = new SimpleResolver(server);
+                SimpleResolver simple = new DeclinedByServer.Server(server);
                 simple.setTimeout(SERVER_TIMEOUT);
                 return (Resolver) simple;
             })
@@ -282,7 +282,13 @@ public class DnsResolver {
 
         @Override
         public Message send(Message query) throws IOException {
-            Message response = delegate.send(query);
+            Message response;
+            try {
+                response = delegate.send(query);
+            } catch (DeclinedByServer e) {
+                // Every server declined: the last one's answer is the answer (a SERVFAIL is a temporary failure).
+                response = e.response();
+            }
             long[] ttl = responseTtl.get();
             ttl[0] = Math.min(ttl[0], smallestTtl(response));
             return response;

@@ -56,6 +56,7 @@ public final class DeliveryScenario implements BeforeAllCallback, BeforeEachCall
     private ReceivingServers servers;
     private Dnsmasq dns;
     private Optional<SilentDnsServer> silentDns = Optional.empty();
+    private Optional<RefusingDnsServer> refusingDns = Optional.empty();
     private Path jamesWorkingDirectory;
     private TieredJames james;
     private int sent;
@@ -225,6 +226,7 @@ public final class DeliveryScenario implements BeforeAllCallback, BeforeEachCall
                 + "<autodiscover>false</autodiscover></dnsservice>");
         } else {
             builder.mailetParameter("dnsServers", silentDns.map(silent -> silent.resolverAddress() + ",").orElse("")
+                + refusingDns.map(refusing -> refusing.resolverAddress() + ",").orElse("")
                 + dns.resolverAddress());
         }
         setup.mailetParameters.forEach(builder::mailetParameter);
@@ -245,6 +247,9 @@ public final class DeliveryScenario implements BeforeAllCallback, BeforeEachCall
                 : Dnsmasq.start(setup.zone.build());
             if (setup.silentDnsServerFirst) {
                 silentDns = Optional.of(SilentDnsServer.start());
+            }
+            if (setup.refusingDnsServerFirst) {
+                refusingDns = Optional.of(RefusingDnsServer.start());
             }
             jamesWorkingDirectory = Files.createTempDirectory("tiered-james-");
             startJames();
@@ -269,6 +274,7 @@ public final class DeliveryScenario implements BeforeAllCallback, BeforeEachCall
         } finally {
             try {
                 silentDns.ifPresent(SilentDnsServer::close);
+                refusingDns.ifPresent(RefusingDnsServer::close);
                 if (dns != null) {
                     dns.close();
                 }
@@ -306,6 +312,7 @@ public final class DeliveryScenario implements BeforeAllCallback, BeforeEachCall
         private final List<Module> overrides = new ArrayList<>();
         private final Map<String, List<Consumer<Document>>> xmlEdits = new LinkedHashMap<>();
         private boolean silentDnsServerFirst;
+        private boolean refusingDnsServerFirst;
         private boolean dnsInJamesDnsService;
 
         private Builder() {
@@ -339,6 +346,12 @@ public final class DeliveryScenario implements BeforeAllCallback, BeforeEachCall
         /** {@code dnsServers} names a DNS server that never answers ({@link SilentDnsServer}) before dnsmasq. */
         public Builder silentDnsServerFirst() {
             silentDnsServerFirst = true;
+            return this;
+        }
+
+        /** {@code dnsServers} names a DNS server that answers every question REFUSED ({@link RefusingDnsServer}) before dnsmasq. */
+        public Builder refusingDnsServerFirst() {
+            refusingDnsServerFirst = true;
             return this;
         }
 

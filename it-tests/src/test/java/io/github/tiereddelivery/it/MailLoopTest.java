@@ -2,15 +2,18 @@ package io.github.tiereddelivery.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.List;
 
 import org.awaitility.Awaitility;
+import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.RegisterExtension;
 
 import io.github.tiereddelivery.it.support.DeliveryScenario;
+import io.github.tiereddelivery.it.support.TcpProxy;
 import io.github.tiereddelivery.testing.Behaviour;
 
 /** SPEC "Delivery behaviour": a route that resolves to this James' own SMTP listener is not used (mail loop). */
@@ -24,15 +27,21 @@ class MailLoopTest {
         .mailetParameter("heloName", OWN_NAME)
         .build();
 
+    /** This James behind another address (a NAT, a load balancer): only its EHLO name tells it is this James. */
+    private static TcpProxy proxy;
+
     @BeforeAll
     static void routeToThisJames() throws Exception {
         // James' SMTP port is known once it runs: the routes come by the live reload of the routes file.
         String ownListener = "[127.0.0.1]:" + scenario.james().smtpPort();
+        proxy = TcpProxy.start("127.0.0.4", new InetSocketAddress("127.0.0.1", scenario.james().smtpPort()));
         scenario.rewriteRoutes(
             "<route domain=\"acme.test\"><host preference=\"10\">" + ownListener + "</host>"
                 + "<host preference=\"20\">[127.0.0.2]</host></route>",
             "<route domain=\"loop.test\"><host>" + ownListener + "</host></route>",
             "<route domain=\"greeting.test\"><host preference=\"10\">[127.0.0.3]</host>"
+                + "<host preference=\"20\">[127.0.0.2]</host></route>",
+            "<route domain=\"proxied.test\"><host preference=\"10\">[127.0.0.4]:" + proxy.port() + "</host>"
                 + "<host preference=\"20\">[127.0.0.2]</host></route>");
         Thread.sleep(2000);
     }
@@ -45,6 +54,22 @@ class MailLoopTest {
         Thread.sleep(1000);
 
         assertThat(scenario.receivedMessageIds("backup")).containsExactlyInAnyOrderElementsOf(sent);
+    }
+
+    @AfterAll
+    static void stopProxy() throws Exception {
+        proxy.close();
+    }
+
+    @Test
+    void thisJamesBehindAnotherAddressIsKnownByItsEhloNameAndNotSentTo() throws Exception {
+        String sent = scenario.send("user@proxied.test");
+
+        scenario.awaitDelivered(1, Duration.ofSeconds(60), "backup");
+        Thread.sleep(1000);
+
+        assertThat(scenario.receivedMessageIds("backup")).as("once, not looped back through this James")
+            .containsExactly(sent);
     }
 
     @Test

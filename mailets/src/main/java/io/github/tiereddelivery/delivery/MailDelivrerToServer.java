@@ -3,6 +3,7 @@ package io.github.tiereddelivery.delivery;
 import java.io.IOException;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -47,6 +48,7 @@ public class MailDelivrerToServer {
 
     private final DeliveryConfiguration configuration;
     private final Supplier<String> heloName;
+    private final OwnListeners ownListeners;
     private final Converter7Bit converter7Bit;
     private final String serverInfo;
     private final Optional<SSLContext> trusted;
@@ -57,10 +59,12 @@ public class MailDelivrerToServer {
      * @param trusted what verified TLS trusts ({@code trustStore}); empty: the JVM's default certificates
      * @param health  told of each new session a server greets us in (the attempts' results go to it from {@link MailDelivrer})
      */
-    public MailDelivrerToServer(DeliveryConfiguration configuration, Supplier<String> heloName, MailetContext mailetContext,
-                                Optional<SSLContext> trusted, ConnectionPool pool, ServerHealth health) {
+    public MailDelivrerToServer(DeliveryConfiguration configuration, Supplier<String> heloName, OwnListeners ownListeners,
+                                MailetContext mailetContext, Optional<SSLContext> trusted, ConnectionPool pool,
+                                ServerHealth health) {
         this.configuration = configuration;
         this.heloName = heloName;
+        this.ownListeners = ownListeners;
         this.converter7Bit = new Converter7Bit(mailetContext);
         this.serverInfo = mailetContext.getServerInfo();
         this.trusted = trusted;
@@ -137,10 +141,11 @@ public class MailDelivrerToServer {
             if (!reused) {
                 health.sessionOpened(server);
             }
-            if (greetsWithOwnName(connection, ownName)) {
+            Optional<String> ownNameHeard = ownNameHeard(connection, ownName);
+            if (ownNameHeard.isPresent()) {
                 session.discard();
                 RecipientStatus status = RecipientStatus.of("4.4.6", "mail loop: " + plan.describe() + " leads to " + server
-                    + ", which greets with this James' own name " + ownName + "; fix the route or the heloName");
+                    + ", which " + ownNameHeard.get() + "; fix the route or the heloName");
                 LOGGER.warn("TieredRemoteDelivery: {}", status.diagnostic());
                 return AttemptResult.same(server, recipients, new RecipientResult(Verdict.SERVER_FAILED, status), ServerCondition.FAILED);
             }
@@ -348,13 +353,25 @@ public class MailDelivrerToServer {
      * Postfix's "host greeted me with my own hostname": the route leads back to this James. Only a fully qualified
      * name is compared; a "localhost" HELO name (James' default domain) would match unrelated servers.
      */
-    private static boolean greetsWithOwnName(SmtpConnection connection, String ownName) {
-        if (!ownName.contains(".") || ownName.equalsIgnoreCase("localhost")) {
-            return false;
-        }
+    /**
+     * How the server showed it is this James: it greets with, or answers EHLO with, this James' heloName (when it is
+     * a fully qualified name) or the name one of its SMTP servers gives itself. Empty when it is another server.
+     */
+    private Optional<String> ownNameHeard(SmtpConnection connection, String ownName) {
         List<String> lines = connection.greeting().lines();
         String greeter = lines.isEmpty() ? "" : lines.get(0).trim().split("\\s+", 2)[0];
-        return greeter.equalsIgnoreCase(ownName);
+        boolean qualifiedHeloName = ownName.contains(".") && !ownName.toLowerCase(Locale.ROOT).startsWith("localhost");
+        if (qualifiedHeloName && greeter.equalsIgnoreCase(ownName)) {
+            return Optional.of("greets with this James' own name " + ownName);
+        }
+        if (ownListeners.isOwnName(greeter)) {
+            return Optional.of("greets with the name of this James' SMTP server, " + greeter);
+        }
+        String ehloName = connection.ehloName();
+        if (qualifiedHeloName && ehloName.equalsIgnoreCase(ownName) || ownListeners.isOwnName(ehloName)) {
+            return Optional.of("answers EHLO as " + ehloName + ", the name of this James");
+        }
+        return Optional.empty();
     }
 
     private SmtpClientSettings settings(RoutePlan plan, String ownName, Server server) {

@@ -124,12 +124,13 @@ public class TieredRemoteDelivery extends GenericMailet {
             // The gateway route is this one object: found by identity, not by comparing routes per message.
             route -> gateway.filter(gatewayRoute -> gatewayRoute == route).isPresent() ? gatewayCredentials : routesFile.credentials(route));
         HeloNameProvider heloName = new HeloNameProvider(configuration.heloName().orElse(null), domainList);
+        OwnListeners ownListeners = OwnListeners.of(smtpServers);
         engine = new DeliveryRegistry.Engine(getMailetConfig().getMailetName() + "/" + configuration.outgoingQueue().asString(),
-            routesFile, router, planner, OwnListeners.of(smtpServers), new RecentPlans());
+            routesFile, router, planner, ownListeners, new RecentPlans());
         connectionPool = ConnectionPool.create(configuration.poolLimits());
         MailDelivrer delivrer = new MailDelivrer(engine, new ServerSelector(new Balancer(), health), health,
-            new MailDelivrerToServer(configuration, heloName::getHeloName, getMailetContext(), trustedCertificates(),
-                connectionPool, health),
+            new MailDelivrerToServer(configuration, heloName::getHeloName, ownListeners, getMailetContext(),
+                trustedCertificates(), connectionPool, health),
             new DeliveryMetrics(metricFactory),
             configuration.maxDnsProblemRetries());
         queue = queueFactory.createQueue(configuration.outgoingQueue());

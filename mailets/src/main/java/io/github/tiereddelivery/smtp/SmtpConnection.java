@@ -38,6 +38,8 @@ public final class SmtpConnection implements Closeable {
     private final String serverName;
     private final SmtpClientSettings settings;
     private SmtpReply greeting;
+    /** The domain the server named first in its reply to EHLO (or HELO), RFC 5321 4.1.1.1. */
+    private String ehloName = "";
     private EhloCapabilities capabilities = EhloCapabilities.none();
     /** A transaction did not end with the reply to the final ".": RSET before the next one. */
     private boolean resetNeeded;
@@ -106,6 +108,7 @@ public final class SmtpConnection implements Closeable {
     private EhloCapabilities ehlo() throws SmtpSessionException {
         SmtpReply ehlo = command(Stage.EHLO, "EHLO " + settings.heloName());
         if (ehlo.isPositive()) {
+            ehloName = firstWord(ehlo);
             return EhloCapabilities.parse(ehlo);
         }
         if (!ehlo.isPermanent()) {
@@ -117,7 +120,12 @@ public final class SmtpConnection implements Closeable {
             throw rejected(Stage.EHLO, "EHLO rejected (" + ehlo.asString() + "), then HELO rejected: "
                 + helo.asString(), helo);
         }
+        ehloName = firstWord(helo);
         return EhloCapabilities.none();
+    }
+
+    private static String firstWord(SmtpReply reply) {
+        return reply.lines().isEmpty() ? "" : reply.lines().get(0).strip().split("\\s+", 2)[0];
     }
 
     private void startTlsAsRequired() throws SmtpSessionException {
@@ -413,6 +421,11 @@ public final class SmtpConnection implements Closeable {
 
     public SmtpReply greeting() {
         return greeting;
+    }
+
+    /** The name the server gave itself in its reply to EHLO (or HELO): its domain, by RFC 5321; may be empty. */
+    public String ehloName() {
+        return ehloName;
     }
 
     public InetSocketAddress remoteAddress() {

@@ -39,7 +39,7 @@ class DeliveryHealthTest {
         Files.writeString(path, "<delivery-routes/>");
         routesFile = RoutesFile.load(path, true);
         registry.register(new DeliveryRegistry.Engine("test", routesFile, new Router(RouteTable::empty, Optional.empty()),
-            null, new OwnListeners(() -> List.of(BACKUP.address())), recentPlans));
+            null, new OwnListeners(() -> List.of(BACKUP.address()), List::of), recentPlans));
         recentPlans.used(new RoutePlan(new DeliveryTarget.DomainMx("acme.test"),
             RoutePlanner.tiers(List.of(PRIMARY, PRIMARY_TWIN)), Balancing.RANDOM, Optional.empty(), Optional.empty()));
     }

@@ -329,7 +329,7 @@ class MailDelivrerTest {
     @Test
     void aServerWhereThisJamesListensIsNeverSentToAndTheNextTierTakesTheMail() throws Exception {
         tiers(PRIMARY, BACKUP);
-        ownListeners = new OwnListeners(() -> List.of(PRIMARY.address()));
+        ownListeners = new OwnListeners(() -> List.of(PRIMARY.address()), List::of);
         answers(BACKUP, all(Verdict.DELIVERED, OK));
 
         assertThat(delivrer(0).deliver(mail(alice)).outcomes().get(alice)).isEqualTo(new Outcome.Delivered(BACKUP, OK));
@@ -339,7 +339,7 @@ class MailDelivrerTest {
     @Test
     void aRouteThatOnlyLoopsBackIsDeferredWithAnErrorNamingTheRoute() throws Exception {
         tiers(PRIMARY);
-        ownListeners = new OwnListeners(() -> List.of(new InetSocketAddress("0.0.0.0", 25)));
+        ownListeners = new OwnListeners(() -> List.of(new InetSocketAddress("0.0.0.0", 25)), List::of);
 
         RecipientStatus status = delivrer(0).deliver(mail(alice)).deferred().get(alice);
 

@@ -74,7 +74,7 @@ class PooledDeliveryTest {
             .setProperty("connectiontimeout", String.valueOf(TIMEOUT.toMillis()))
             .build());
         health = new ServerHealth();
-        delivrer = new MailDelivrerToServer(configuration, () -> OWN_NAME, FakeMailContext.defaultContext(),
+        delivrer = new MailDelivrerToServer(configuration, () -> OWN_NAME, OwnListeners.none(), FakeMailContext.defaultContext(),
             Optional.empty(), pool, health);
     }
 

@@ -73,6 +73,18 @@ class MailLoopTest {
     }
 
     @Test
+    void aMailThatWentRoundThirtyTimesIsBouncedToItsSenderNotDropped() throws Exception {
+        String received = "Received: from relay.elsewhere.test by gateway.tiered.test; Sun, 29 Nov 2026 10:00:00 +0000\r\n";
+        scenario.james().sendRawMessage(DeliveryScenario.SENDER, List.of("user@greeting.test"),
+            received.repeat(31) + "Message-ID: <looping@sender.test>\r\nSubject: round and round\r\n\r\nHello\r\n");
+
+        scenario.awaitBounces(1, Duration.ofSeconds(60));
+
+        assertThat(scenario.bounces().get(0).contentAsString()).contains("Mail loop: this message was relayed 30 times");
+        assertThat(scenario.counts().values()).as("not sent anywhere").containsOnly(0);
+    }
+
+    @Test
     void aServerThatGreetsWithThisJamesNameIsNotSentTo() throws Exception {
         scenario.server("impostor").behave(Behaviour.builder().greeting("220 " + OWN_NAME + " ESMTP").build());
 

@@ -25,6 +25,7 @@ import org.slf4j.LoggerFactory;
 import com.google.common.net.InetAddresses;
 
 import io.github.tiereddelivery.dsn.RecipientStatus;
+import io.github.tiereddelivery.routes.Destination;
 
 /**
  * One delivery attempt of a queued mail: recipients grouped by target, each target resolved into tiers, servers tried
@@ -114,9 +115,14 @@ public class MailDelivrer {
         Map<MailAddress, Integer> boundToTier = new HashMap<>();
         Set<MailAddress> metBusyServer = new HashSet<>();
         List<MailAddress> pending = new ArrayList<>(recipients);
+        int selfTier = selfTier(plan);
         Deque<Candidate> order = new ArrayDeque<>(selector.candidates(plan));
         while (!order.isEmpty()) {
             Candidate candidate = order.poll();
+            if (candidate.tierIndex() >= selfTier) {
+                // RFC 5321 5.1: this James is an MX of the domain: only MX hosts preferred to it may take the mail.
+                continue;
+            }
             Optional<Candidate> downSince = selector.wentDown(candidate);
             if (downSince.isPresent()) {
                 order.addLast(downSince.get());
@@ -160,9 +166,53 @@ public class MailDelivrer {
                 }
             });
         }
+        if (selfTier == 0 && !pending.isEmpty()) {
+            Outcome loop = loopsBackToMyself(plan);
+            pending.forEach(recipient -> outcomes.put(recipient, loop));
+            return outcomes;
+        }
         pending.forEach(recipient -> outcomes.put(recipient, new Outcome.Deferred(lastFailure.getOrDefault(recipient,
             RecipientStatus.of("4.4.1", "no server of " + plan.describe() + " could be tried")), metBusyServer.contains(recipient))));
         return outcomes;
+    }
+
+    /**
+     * For a plan made of MX records (a domain without a route, or a route's {@code mx="…"}): the index of the first
+     * tier where this James itself listens, whose tier and the later ones RFC 5321 5.1 discards ("all records at that
+     * preference level and higher-numbered ones MUST be discarded"); {@link Integer#MAX_VALUE} when there is none, or
+     * when the route names its hosts (each own host is then skipped alone, the next one tried).
+     */
+    private int selfTier(RoutePlan plan) {
+        boolean fromMx = plan.target() instanceof DeliveryTarget.DomainMx
+            || plan.target() instanceof DeliveryTarget.Routed routed && routed.route().destination() instanceof Destination.MxOf;
+        if (!fromMx) {
+            return Integer.MAX_VALUE;
+        }
+        List<Tier> tiers = plan.tiers();
+        for (int index = 0; index < tiers.size(); index++) {
+            if (tiers.get(index).servers().stream().anyMatch(server -> engine.ownListeners().isOwn(server.address()))) {
+                return index;
+            }
+        }
+        return Integer.MAX_VALUE;
+    }
+
+    /**
+     * RFC 5321 5.1: this James is the most preferred MX, so no record is left: "the message MUST be returned as
+     * undeliverable" (Postfix: "mail for … loops back to myself", 5.4.6). A route's {@code mx="…"} is deferred as SPEC
+     * asks for a route that leads to this James, so that the operator can fix it.
+     */
+    private static Outcome loopsBackToMyself(RoutePlan plan) {
+        String text = "mail loop: this James is the most preferred server of " + plan.describe();
+        if (plan.target() instanceof DeliveryTarget.DomainMx domain) {
+            RecipientStatus status = RecipientStatus.of("5.4.6", text + ": mail for " + domain.domain()
+                + " loops back to myself; make it a domain of this James, or fix its MX records");
+            LOGGER.warn("TieredRemoteDelivery: {}", status.diagnostic());
+            return new Outcome.Bounced(status);
+        }
+        RecipientStatus status = RecipientStatus.of("4.4.6", text + "; fix the route or the MX records it names");
+        LOGGER.warn("TieredRemoteDelivery: {}", status.diagnostic());
+        return new Outcome.Deferred(status);
     }
 
     /** For a server tried while down: the error that put it down. */

@@ -8,6 +8,7 @@ import static org.mockito.ArgumentMatchers.argThat;
 import static org.mockito.ArgumentMatchers.eq;
 import static org.mockito.Mockito.mock;
 import static org.mockito.Mockito.never;
+import static org.mockito.Mockito.times;
 import static org.mockito.Mockito.verify;
 import static org.mockito.Mockito.when;
 
@@ -29,6 +30,10 @@ import org.junit.jupiter.api.Test;
 
 import io.github.tiereddelivery.dsn.RecipientStatus;
 import io.github.tiereddelivery.routes.Balancing;
+import io.github.tiereddelivery.routes.Destination;
+import io.github.tiereddelivery.routes.HostSpec;
+import io.github.tiereddelivery.routes.Route;
+import io.github.tiereddelivery.routes.RouteKey;
 import io.github.tiereddelivery.routes.RouteTable;
 import io.github.tiereddelivery.testing.LogCapture;
 
@@ -68,6 +73,14 @@ class MailDelivrerTest {
             planner, ownListeners, recentPlans);
         return new MailDelivrer(engine, new ServerSelector(inOrder, health), health, servers, new DeliveryMetrics(metrics),
             maxDnsProblemRetries);
+    }
+
+    /** A route naming its hosts: one of this James is skipped alone, the next host tried. */
+    private void hostRoute(Server... all) {
+        Route route = Route.of(RouteKey.ofDomain("acme.test"), new Destination.Hosts(List.of(HostSpec.parse("[127.0.0.9]", 10, 1))));
+        RoutePlan plan = new RoutePlan(new DeliveryTarget.Routed(route, "route acme.test"), RoutePlanner.tiers(List.of(all)),
+            Balancing.RANDOM, Optional.empty(), Optional.empty());
+        when(planner.plan(any())).thenReturn(new Resolution.Planned(plan));
     }
 
     private void tiers(Server... all) {
@@ -327,8 +340,8 @@ class MailDelivrerTest {
     }
 
     @Test
-    void aServerWhereThisJamesListensIsNeverSentToAndTheNextTierTakesTheMail() throws Exception {
-        tiers(PRIMARY, BACKUP);
+    void aServerWhereThisJamesListensIsNeverSentToAndTheRoutesNextHostTakesTheMail() throws Exception {
+        hostRoute(PRIMARY, BACKUP);
         ownListeners = new OwnListeners(() -> List.of(PRIMARY.address()), List::of);
         answers(BACKUP, all(Verdict.DELIVERED, OK));
 
@@ -338,13 +351,39 @@ class MailDelivrerTest {
 
     @Test
     void aRouteThatOnlyLoopsBackIsDeferredWithAnErrorNamingTheRoute() throws Exception {
-        tiers(PRIMARY);
+        hostRoute(PRIMARY);
         ownListeners = new OwnListeners(() -> List.of(new InetSocketAddress("0.0.0.0", 25)), List::of);
 
         RecipientStatus status = delivrer(0).deliver(mail(alice)).deferred().get(alice);
 
         assertThat(status.status()).isEqualTo("4.4.6");
-        assertThat(status.diagnostic()).contains("mail loop: MX of acme.test resolves to mx1.acme.test[127.0.0.2]:25");
+        assertThat(status.diagnostic()).contains("mail loop: route acme.test resolves to mx1.acme.test[127.0.0.2]:25");
+    }
+
+    @Test
+    void anMxOfThisJamesDiscardsItsTierAndTheLaterOnesAndOnlyMorePreferredHostsAreTried() throws Exception {
+        tiers(PRIMARY, BACKUP, server("last.acme.test", "127.0.0.5", 30));
+        ownListeners = new OwnListeners(() -> List.of(BACKUP.address()), List::of);
+        down(PRIMARY);
+
+        RecipientStatus status = delivrer(0).deliver(mail(alice)).deferred().get(alice);
+
+        assertThat(status).isEqualTo(REFUSED);
+        verify(servers, never()).attempt(any(), anyList(), eq(BACKUP), any(), any());
+        verify(servers).attempt(any(), anyList(), eq(PRIMARY), any(), any());
+        verify(servers, times(1)).attempt(any(), anyList(), any(), any(), any());
+    }
+
+    @Test
+    void aDomainWhoseMostPreferredMxIsThisJamesIsBouncedAsLoopingBackToMyself() throws Exception {
+        tiers(PRIMARY, BACKUP);
+        ownListeners = new OwnListeners(() -> List.of(PRIMARY.address()), List::of);
+
+        RecipientStatus status = delivrer(0).deliver(mail(alice)).bounced().get(alice);
+
+        assertThat(status.status()).isEqualTo("5.4.6");
+        assertThat(status.diagnostic()).contains("mail for acme.test loops back to myself");
+        verify(servers, never()).attempt(any(), anyList(), any(), any(), any());
     }
 
     @Test

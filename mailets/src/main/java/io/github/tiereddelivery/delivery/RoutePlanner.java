@@ -1,5 +1,6 @@
 package io.github.tiereddelivery.delivery;
 
+import java.net.Inet6Address;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -9,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Collectors;
 import java.util.TreeMap;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
@@ -280,7 +282,15 @@ public class RoutePlanner {
             try {
                 AddressAnswer answer = dns.addresses(host, expiry);
                 if (answer instanceof AddressAnswer.Addresses) {
-                    List<InetAddress> addresses = ((AddressAnswer.Addresses) answer).addresses();
+                    List<InetAddress> addresses = ((AddressAnswer.Addresses) answer).addresses().stream()
+                        .filter(address -> !isNoDestination(address))
+                        .toList();
+                    if (addresses.isEmpty()) {
+                        missing.add(host + ": no usable address (" + ((AddressAnswer.Addresses) answer).addresses().stream()
+                            .map(InetAddress::getHostAddress).collect(Collectors.joining(", "))
+                            + ": unspecified, broadcast, multicast or link-local addresses are no SMTP server)");
+                        return;
+                    }
                     // Every address is a server of the host's preference; they share the host's weight.
                     addresses.forEach(address -> servers.add(Server.of(host, address, port, preference, weight / addresses.size())));
                 } else if (answer instanceof AddressAnswer.NoSuchHost) {
@@ -292,6 +302,17 @@ public class RoutePlanner {
                 temporaryFailure = Optional.of(e);
                 missing.add(e.getMessage());
             }
+        }
+
+        /**
+         * Addresses a DNS answer may give that can never be a mail server (RFC 1122 3.2.1.3: 0.0.0.0 is no destination,
+         * and connecting to it reaches this host; 4.2.3.10: no TCP to broadcast or multicast; an IPv6 link-local address
+         * names no interface): skipped as Exim's default ignore_target_hosts does.
+         */
+        private static boolean isNoDestination(InetAddress address) {
+            return address.isAnyLocalAddress() || address.isMulticastAddress() || address.isLinkLocalAddress()
+                && address instanceof Inet6Address
+                || address.getHostAddress().equals("255.255.255.255");
         }
 
         Resolution toResolution(DeliveryTarget target, Balancing balancing, Optional<TlsPolicy> tls,

@@ -1,7 +1,11 @@
 package io.github.tiereddelivery.routes;
 
+import java.net.Inet6Address;
+import java.net.InetAddress;
 import java.util.Objects;
 import java.util.OptionalInt;
+
+import com.google.common.net.InetAddresses;
 
 /**
  * One {@code <host>} of a route: a server name (its A/AAAA records are the servers) or an IP address literal
@@ -100,7 +104,7 @@ public record HostSpec(String host, boolean isIpLiteral, OptionalInt port, int p
             return new HostSpec(literal.host(), true, port, preference, weight);
         }
         if (HostNames.isIpAddress(text)) {
-            return new HostSpec(text, true, port, preference, weight);
+            return new HostSpec(parseIpLiteral("[" + text + "]", preference, weight).host(), true, port, preference, weight);
         }
         if (text.indexOf(':') >= 0) {
             throw new IllegalArgumentException("\"" + text + "\" is neither a host name nor an IP address; give the "
@@ -121,6 +125,7 @@ public record HostSpec(String host, boolean isIpLiteral, OptionalInt port, int p
             throw new IllegalArgumentException("\"[" + literal + "]\" is not an IP address; write it like "
                 + "[192.0.2.7] or [2001:db8::1] (names go without brackets)");
         }
+        checkCanBeAMailServer(literal, address);
         String rest = server.substring(close + 1);
         OptionalInt port;
         if (rest.isEmpty()) {
@@ -131,6 +136,16 @@ public record HostSpec(String host, boolean isIpLiteral, OptionalInt port, int p
             throw new IllegalArgumentException("\"" + server + "\" has \"" + rest + "\" after the ']'; " + FORMS);
         }
         return new HostSpec(address, true, port, preference, weight);
+    }
+
+    /** RFC 1122 3.2.1.3 and 4.2.3.10; a link-local IPv6 address names no interface here. */
+    private static void checkCanBeAMailServer(String literal, String address) {
+        InetAddress parsed = InetAddresses.forString(address);
+        if (parsed.isAnyLocalAddress() || parsed.isMulticastAddress() || parsed instanceof Inet6Address && parsed.isLinkLocalAddress()
+                || address.equals("255.255.255.255")) {
+            throw new IllegalArgumentException("\"[" + literal + "]\" can be no mail server (an unspecified, broadcast, "
+                + "multicast or link-local address); write the server's own address, e.g. [192.0.2.7]");
+        }
     }
 
     private static OptionalInt port(String server, String portText) {

@@ -100,6 +100,29 @@ class RoutePlannerTest {
     }
 
     @Test
+    void addressesThatCanBeNoMailServerAreSkippedAndTheOthersServe() throws Exception {
+        when(dns.mx(eq("odd.test"), any())).thenReturn(new MxAnswer.Exchanges(List.of(new MxRecord(10, "mx.odd.test"))));
+        when(dns.addresses(eq("mx.odd.test"), any()))
+            .thenReturn(addresses("0.0.0.0", "255.255.255.255", "224.0.0.1", "::", "fe80::1", "127.0.0.8"));
+
+        RoutePlan plan = planned(new DeliveryTarget.DomainMx("odd.test"));
+
+        assertThat(plan.tiers().get(0).servers()).extracting(server -> server.address().getAddress().getHostAddress())
+            .containsExactly("127.0.0.8");
+    }
+
+    @Test
+    void aHostWithOnlyAddressesThatCanBeNoMailServerGivesNoServerAndSaysWhy() throws Exception {
+        when(dns.mx(eq("zero.test"), any())).thenReturn(new MxAnswer.Exchanges(List.of(new MxRecord(10, "mx.zero.test"))));
+        when(dns.addresses(eq("mx.zero.test"), any())).thenReturn(addresses("0.0.0.0"));
+
+        Resolution resolution = planner.plan(new DeliveryTarget.DomainMx("zero.test"));
+
+        assertThat(resolution).isInstanceOfSatisfying(Resolution.Unresolvable.class, unresolvable ->
+            assertThat(unresolvable.status().diagnostic()).contains("mx.zero.test: no usable address (0.0.0.0: unspecified"));
+    }
+
+    @Test
     void aHostWithoutAddressIsSkippedWhileTheOthersServe() throws Exception {
         Route route = Route.of(RouteKey.ofDomain("acme.test"), new Destination.Hosts(List.of(
             HostSpec.parse("ghost.acme.test", 10, 1), HostSpec.parse("mail.acme.test", 20, 1))));

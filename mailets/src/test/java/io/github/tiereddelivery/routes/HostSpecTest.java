@@ -18,6 +18,13 @@ class HostSpecTest {
         assertThat(HostSpec.parse(server, 10, 1).asString()).isEqualTo(server);
     }
 
+    @ParameterizedTest
+    @ValueSource(strings = {"[0.0.0.0]", "[255.255.255.255]", "[224.0.0.1]:25", "[::]", "[fe80::1]", "[IPv6:ff02::1]"})
+    void anAddressThatCanBeNoMailServerIsRefused(String server) {
+        assertThatThrownBy(() -> HostSpec.parse(server, 10, 1))
+            .hasMessageContaining("can be no mail server (an unspecified, broadcast, multicast or link-local address)");
+    }
+
     @Test
     void nameWithPortIsSplit() {
         HostSpec host = HostSpec.parse("mail2.acme.test:2525", 20, 3);

@@ -121,6 +121,9 @@ public class MailDelivrer {
             Candidate candidate = order.poll();
             if (candidate.tierIndex() >= selfTier) {
                 // RFC 5321 5.1: this James is an MX of the domain: only MX hosts preferred to it may take the mail.
+                if (candidate.probe()) {
+                    health.probeNotMade(candidate.server());
+                }
                 continue;
             }
             Optional<Candidate> downSince = selector.wentDown(candidate);
@@ -283,7 +286,7 @@ public class MailDelivrer {
             byVerdict.computeIfAbsent(result.verdict(), any -> new ArrayList<>()).add(entry.getKey());
             statusByVerdict.putIfAbsent(result.verdict(), result.status());
         }
-        // The reply in the MDC: the first recipient's that was not delivered, else the delivery's.
+        // The reply in the MDC: that of the first verdict other than delivered, else the delivery's.
         RecipientStatus status = statusByVerdict.entrySet().stream()
             .filter(entry -> entry.getKey() != Verdict.DELIVERED)
             .map(Map.Entry::getValue)

@@ -375,6 +375,21 @@ class MailDelivrerTest {
     }
 
     @Test
+    void aRecoveredMxLessPreferredThanThisJamesKeepsItsProbeForAnotherMail() throws Exception {
+        Server last = server("last.acme.test", "127.0.0.5", 30);
+        tiers(PRIMARY, BACKUP, last);
+        ownListeners = new OwnListeners(() -> List.of(BACKUP.address()), List::of);
+        health.failed(last, "connection refused");
+        clock.advance(Duration.ofMinutes(1));
+        answers(PRIMARY, all(Verdict.DELIVERED, OK));
+
+        delivrer(0).deliver(mail(alice));
+
+        assertThat(health.availability(last)).as("not left claimed by a mail that could not use it")
+            .isEqualTo(ServerHealth.Availability.PROBE);
+    }
+
+    @Test
     void aDomainWhoseMostPreferredMxIsThisJamesIsBouncedAsLoopingBackToMyself() throws Exception {
         tiers(PRIMARY, BACKUP);
         ownListeners = new OwnListeners(() -> List.of(PRIMARY.address()), List::of);

@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
@@ -55,8 +56,7 @@ public final class DeliveryScenario implements BeforeAllCallback, BeforeEachCall
     private final Builder setup;
     private ReceivingServers servers;
     private Dnsmasq dns;
-    private Optional<SilentDnsServer> silentDns = Optional.empty();
-    private Optional<RefusingDnsServer> refusingDns = Optional.empty();
+    private Optional<BrokenDnsServer> brokenDnsFirst = Optional.empty();
     private Path jamesWorkingDirectory;
     private TieredJames james;
     private int sent;
@@ -225,8 +225,7 @@ public final class DeliveryScenario implements BeforeAllCallback, BeforeEachCall
             builder.confFile("dnsservice.xml", "<dnsservice><servers><server>" + dns.address() + "</server></servers>"
                 + "<autodiscover>false</autodiscover></dnsservice>");
         } else {
-            builder.mailetParameter("dnsServers", silentDns.map(silent -> silent.resolverAddress() + ",").orElse("")
-                + refusingDns.map(refusing -> refusing.resolverAddress() + ",").orElse("")
+            builder.mailetParameter("dnsServers", brokenDnsFirst.map(broken -> broken.resolverAddress() + ",").orElse("")
                 + dns.resolverAddress());
         }
         setup.mailetParameters.forEach(builder::mailetParameter);
@@ -245,12 +244,7 @@ public final class DeliveryScenario implements BeforeAllCallback, BeforeEachCall
             dns = setup.dnsInJamesDnsService
                 ? Dnsmasq.startOnPort53(setup.zone.build(), JAMES_DNS_SERVICE_ADDRESS)
                 : Dnsmasq.start(setup.zone.build());
-            if (setup.silentDnsServerFirst) {
-                silentDns = Optional.of(SilentDnsServer.start());
-            }
-            if (setup.refusingDnsServerFirst) {
-                refusingDns = Optional.of(RefusingDnsServer.start());
-            }
+            brokenDnsFirst = setup.brokenDnsServerFirst.map(Supplier::get);
             jamesWorkingDirectory = Files.createTempDirectory("tiered-james-");
             startJames();
         } catch (Exception | Error e) {
@@ -273,8 +267,7 @@ public final class DeliveryScenario implements BeforeAllCallback, BeforeEachCall
             }
         } finally {
             try {
-                silentDns.ifPresent(SilentDnsServer::close);
-                refusingDns.ifPresent(RefusingDnsServer::close);
+                brokenDnsFirst.ifPresent(BrokenDnsServer::close);
                 if (dns != null) {
                     dns.close();
                 }
@@ -311,8 +304,7 @@ public final class DeliveryScenario implements BeforeAllCallback, BeforeEachCall
         private final List<Property> properties = new ArrayList<>();
         private final List<Module> overrides = new ArrayList<>();
         private final Map<String, List<Consumer<Document>>> xmlEdits = new LinkedHashMap<>();
-        private boolean silentDnsServerFirst;
-        private boolean refusingDnsServerFirst;
+        private Optional<Supplier<BrokenDnsServer>> brokenDnsServerFirst = Optional.empty();
         private boolean dnsInJamesDnsService;
 
         private Builder() {
@@ -343,15 +335,15 @@ public final class DeliveryScenario implements BeforeAllCallback, BeforeEachCall
             return this;
         }
 
-        /** {@code dnsServers} names a DNS server that never answers ({@link SilentDnsServer}) before dnsmasq. */
+        /** {@code dnsServers} names a DNS server that never answers ({@link BrokenDnsServer#silent()}) before dnsmasq. */
         public Builder silentDnsServerFirst() {
-            silentDnsServerFirst = true;
+            brokenDnsServerFirst = Optional.of(BrokenDnsServer::silent);
             return this;
         }
 
-        /** {@code dnsServers} names a DNS server that answers every question REFUSED ({@link RefusingDnsServer}) before dnsmasq. */
+        /** {@code dnsServers} names a DNS server that answers every question REFUSED ({@link BrokenDnsServer#refusing()}) before dnsmasq. */
         public Builder refusingDnsServerFirst() {
-            refusingDnsServerFirst = true;
+            brokenDnsServerFirst = Optional.of(BrokenDnsServer::refusing);
             return this;
         }
 

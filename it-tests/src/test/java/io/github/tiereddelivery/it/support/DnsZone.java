@@ -156,7 +156,7 @@ public final class DnsZone {
 
         /**
          * Queries for the domain or a name below it are never answered: dnsmasq forwards them to a server that stays
-         * silent ({@link SilentDnsServer}), as a zone whose name servers are all down. With {@link #authoritative()},
+         * silent ({@link BrokenDnsServer#silent()}), as a zone whose name servers are all down. With {@link #authoritative()},
          * outside {@code test.}.
          */
         public Builder silent(String domain) {

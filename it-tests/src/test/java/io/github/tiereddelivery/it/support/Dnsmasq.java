@@ -50,7 +50,7 @@ public final class Dnsmasq implements AutoCloseable {
     private final String address;
     private final int port;
     private Optional<ServfailResponder> servfailResponder = Optional.empty();
-    private Optional<SilentDnsServer> silentServer = Optional.empty();
+    private Optional<BrokenDnsServer> silentServer = Optional.empty();
     private Process process;
     private Thread outputReader;
     private Thread shutdownHook;
@@ -119,7 +119,7 @@ public final class Dnsmasq implements AutoCloseable {
         stopProcess();
         servfailResponder.ifPresent(ServfailResponder::close);
         servfailResponder = Optional.empty();
-        silentServer.ifPresent(SilentDnsServer::close);
+        silentServer.ifPresent(BrokenDnsServer::close);
         silentServer = Optional.empty();
     }
 
@@ -140,7 +140,7 @@ public final class Dnsmasq implements AutoCloseable {
             servfailResponder = Optional.of(ServfailResponder.start());
         }
         if (!zone.silentDomains().isEmpty() && silentServer.isEmpty()) {
-            silentServer = Optional.of(SilentDnsServer.start());
+            silentServer = Optional.of(BrokenDnsServer.silent());
         }
         List<String> command = command(zone);
         LOGGER.debug("starting {}", command);

@@ -9,27 +9,38 @@ import java.net.InetSocketAddress;
 import java.util.Arrays;
 
 /**
- * A DNS server that answers every question REFUSED (RCODE 5, RFC 1035 4.1.1): what a resolver sees of a server that
- * does not serve this client or this zone, e.g. a recursive server reserved to another network.
+ * A DNS server that never gives an answer a resolver can use, in one of two ways a real one fails:
+ * {@link #silent()}, a UDP port that is bound (so no "port unreachable" comes back) and never read, as a server that
+ * hangs or whose packets a firewall drops; {@link #refusing()}, every question answered REFUSED (RCODE 5, RFC 1035
+ * 4.1.1), as a recursive server reserved to another network.
  */
-public final class RefusingDnsServer implements AutoCloseable {
+public final class BrokenDnsServer implements AutoCloseable {
     private static final int HEADER = 12;
     private static final int REFUSED = 5;
 
     private final DatagramSocket socket;
 
-    private RefusingDnsServer(DatagramSocket socket) {
+    private BrokenDnsServer(DatagramSocket socket) {
         this.socket = socket;
-        Thread answering = new Thread(this::answer, "refusing-dns-server");
-        answering.setDaemon(true);
-        answering.start();
     }
 
-    public static RefusingDnsServer start() {
+    public static BrokenDnsServer silent() {
+        return new BrokenDnsServer(bind());
+    }
+
+    public static BrokenDnsServer refusing() {
+        BrokenDnsServer server = new BrokenDnsServer(bind());
+        Thread answering = new Thread(server::refuseEveryQuestion, "refusing-dns-server");
+        answering.setDaemon(true);
+        answering.start();
+        return server;
+    }
+
+    private static DatagramSocket bind() {
         try {
-            return new RefusingDnsServer(new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0)));
+            return new DatagramSocket(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0));
         } catch (IOException e) {
-            throw new UncheckedIOException("cannot bind a UDP port for the refusing DNS server", e);
+            throw new UncheckedIOException("cannot bind a UDP port for a test DNS server", e);
         }
     }
 
@@ -38,7 +49,7 @@ public final class RefusingDnsServer implements AutoCloseable {
         return socket.getLocalAddress().getHostAddress() + ":" + socket.getLocalPort();
     }
 
-    private void answer() {
+    private void refuseEveryQuestion() {
         byte[] buffer = new byte[4096];
         while (!socket.isClosed()) {
             DatagramPacket query = new DatagramPacket(buffer, buffer.length);
